@@ -1,0 +1,74 @@
+package datahike;
+
+import datahike.edn.Keyword;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
+
+/**
+ * A connection to one database. {@link #db()} gives the current value without blocking; {@link
+ * #transact} applies a transaction and returns when it is committed. Connections to the same
+ * database share its state; writers are serialized. Close it (or use try-with-resources) when
+ * done.
+ */
+public final class Connection implements AutoCloseable {
+  private final SharedDatabase shared;
+  private volatile boolean closed;
+
+  Connection(SharedDatabase shared) {
+    this.shared = shared;
+  }
+
+  /** The current database value. Never blocks. */
+  public Database db() {
+    check();
+    return Database.wrap(shared.current());
+  }
+
+  /** The configuration this connection was opened with. */
+  public Config config() {
+    return shared.config;
+  }
+
+  /**
+   * Transacts {@code txData}: an EDN string such as {@code "[{:name \"Alice\"}]"} or Java data (a
+   * List of Maps, operation Lists and Datoms). Returns when committed; throws DatahikeException
+   * (and changes nothing) when the transaction is rejected.
+   */
+  public TxReport transact(Object txData) {
+    return transact(txData, null);
+  }
+
+  /** As {@link #transact(Object)}, with transaction metadata asserted on the transaction entity. */
+  public TxReport transact(Object txData, Map<Keyword, Object> txMeta) {
+    check();
+    return shared.transact(Datahike.txForm(txData), txMeta);
+  }
+
+  /** Transacts on another thread; the future completes with the report or the error. */
+  public CompletableFuture<TxReport> transactAsync(Object txData) {
+    return CompletableFuture.supplyAsync(() -> transact(txData));
+  }
+
+  /** Calls {@code listener} with the report of every later transaction, until unlistened. */
+  public void listen(Object key, Consumer<TxReport> listener) {
+    shared.listen(key, listener);
+  }
+
+  /** Removes a listener; true when there was one. */
+  public boolean unlisten(Object key) {
+    return shared.unlisten(key);
+  }
+
+  private void check() {
+    if (closed) {
+      throw DatahikeException.of("connection/closed", "The connection is closed", "config", shared.config.toMap());
+    }
+  }
+
+  /** Releases the connection. The database stays. */
+  @Override
+  public void close() {
+    closed = true;
+  }
+}

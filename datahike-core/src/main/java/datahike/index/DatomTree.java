@@ -1,0 +1,504 @@
+package datahike.index;
+
+import datahike.Datom;
+import java.util.Iterator;
+import java.util.NoSuchElementException;
+
+/**
+ * A persistent B+tree of datoms in one {@link DatomOrder}: the storage of one index.
+ *
+ * <p>Every update returns a new tree sharing all untouched nodes with the old one, so a database
+ * value stays valid forever and readers take no locks. To build one transaction's changes without
+ * copying a path per datom, pass the same non-null {@code edit} token to a series of updates: nodes
+ * created under that token are mutated in place until {@link #persistent()} is called (the
+ * transient mode; see Clojure's transients and DataScript's persistent-sorted-set for the idea).
+ *
+ * <p>Branch nodes carry subtree counts so that {@link #count(Datom, Datom)} is O(log n); the query
+ * planner estimates cardinalities with it.
+ *
+ * <p>Hand-written because no library offers a persistent B+tree with transient batches, subtree
+ * counts and a comparator that treats partial keys as prefixes. Internal.
+ */
+public final class DatomTree {
+  /** Maximum keys per node. */
+  static final int MAX = 64;
+  /** Nodes smaller than this are merged with a sibling after a removal. */
+  static final int MIN = MAX / 4;
+
+  private final DatomOrder order;
+  private final boolean temporal;
+  private final Node root;
+
+  private DatomTree(DatomOrder order, boolean temporal, Node root) {
+    this.order = order;
+    this.temporal = temporal;
+    this.root = root;
+  }
+
+  /** An empty tree. {@code temporal} trees also order by tx and added. */
+  public static DatomTree empty(DatomOrder order, boolean temporal) {
+    return new DatomTree(order, temporal, null);
+  }
+
+  /**
+   * A tree holding {@code sorted} (already in this tree's order, no duplicates), built bottom-up
+   * with full leaves.
+   */
+  public static DatomTree build(DatomOrder order, boolean temporal, Datom[] sorted, int n) {
+    if (n == 0) return empty(order, temporal);
+    int per = MAX * 7 / 8;
+    int leaves = (n + per - 1) / per;
+    Node[] level = new Node[leaves];
+    for (int i = 0; i < leaves; i++) {
+      int from = (int) ((long) n * i / leaves);
+      int to = (int) ((long) n * (i + 1) / leaves);
+      Datom[] keys = new Datom[to - from];
+      System.arraycopy(sorted, from, keys, 0, to - from);
+      level[i] = new Node(keys, null, to - from, to - from, null);
+    }
+    int count = leaves;
+    while (count > 1) {
+      int parents = (count + per - 1) / per;
+      Node[] up = new Node[parents];
+      for (int i = 0; i < parents; i++) {
+        int from = (int) ((long) count * i / parents);
+        int to = (int) ((long) count * (i + 1) / parents);
+        Node[] kids = new Node[to - from];
+        Datom[] keys = new Datom[to - from];
+        long c = 0;
+        for (int j = from; j < to; j++) {
+          kids[j - from] = level[j];
+          keys[j - from] = level[j].maxKey();
+          c += level[j].count;
+        }
+        up[i] = new Node(keys, kids, to - from, c, null);
+      }
+      level = up;
+      count = parents;
+    }
+    return new DatomTree(order, temporal, level[0]);
+  }
+
+  /** The sort order. */
+  public DatomOrder order() {
+    return order;
+  }
+
+  /** Number of datoms. */
+  public long size() {
+    return root == null ? 0 : root.count;
+  }
+
+  private int cmp(Datom x, Datom k) {
+    return temporal ? order.compareWithTx(x, k) : order.compare(x, k);
+  }
+
+  // ---------------------------------------------------------------- lookup
+
+  /** The datom equal to {@code key} (in this order's components), or null. */
+  public Datom get(Datom key) {
+    Node n = root;
+    if (n == null) return null;
+    while (!n.isLeaf()) {
+      int i = childFor(n, key);
+      n = n.kids[i];
+    }
+    int i = search(n, key);
+    return i >= 0 ? n.keys[i] : null;
+  }
+
+  /** Binary search in a node: index of an equal key, or -(insertion point) - 1. */
+  private int search(Node n, Datom key) {
+    int lo = 0;
+    int hi = n.len - 1;
+    Datom[] keys = n.keys;
+    while (lo <= hi) {
+      int mid = (lo + hi) >>> 1;
+      int c = cmp(keys[mid], key);
+      if (c < 0) lo = mid + 1;
+      else if (c > 0) hi = mid - 1;
+      else return mid;
+    }
+    return -(lo + 1);
+  }
+
+  /**
+   * The first index whose key is not less than {@code key} (or, with {@code upper}, greater than
+   * it); {@code len} when there is none.
+   */
+  private int bound(Node n, Datom key, boolean upper) {
+    int lo = 0;
+    int hi = n.len;
+    Datom[] keys = n.keys;
+    while (lo < hi) {
+      int mid = (lo + hi) >>> 1;
+      int c = cmp(keys[mid], key);
+      if (upper ? c <= 0 : c < 0) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  /** The child whose range holds {@code key}: the first whose max is not less, else the last. */
+  private int childFor(Node n, Datom key) {
+    int lo = 0;
+    int hi = n.len - 1;
+    Datom[] keys = n.keys;
+    while (lo < hi) {
+      int mid = (lo + hi) >>> 1;
+      if (cmp(keys[mid], key) < 0) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  // ---------------------------------------------------------------- updates
+
+  /** Carries the right half of a split up the recursion. */
+  private static final class Op {
+    final Object edit;
+    Node right;
+    boolean changed;
+
+    Op(Object edit) {
+      this.edit = edit;
+    }
+  }
+
+  /**
+   * The tree with {@code d} added; this tree when an equal datom is present. With a non-null
+   * {@code edit}, nodes created under the same token are reused in place.
+   */
+  public DatomTree with(Datom d, Object edit) {
+    if (root == null) {
+      Datom[] keys = new Datom[edit == null ? 1 : MAX];
+      keys[0] = d;
+      return new DatomTree(order, temporal, new Node(keys, null, 1, 1, edit));
+    }
+    Op op = new Op(edit);
+    Node n = insert(root, d, op);
+    if (!op.changed) return this;
+    if (op.right != null) {
+      Node l = n;
+      Node r = op.right;
+      Datom[] keys = new Datom[edit == null ? 2 : MAX];
+      Node[] kids = new Node[keys.length];
+      keys[0] = l.maxKey();
+      keys[1] = r.maxKey();
+      kids[0] = l;
+      kids[1] = r;
+      n = new Node(keys, kids, 2, l.count + r.count, edit);
+    }
+    return n == root ? this : new DatomTree(order, temporal, n);
+  }
+
+  private Node insert(Node n, Datom d, Op op) {
+    if (n.isLeaf()) {
+      int i = search(n, d);
+      if (i >= 0) return n;
+      op.changed = true;
+      return insertAt(n, -i - 1, d, null, op);
+    }
+    int i = childFor(n, d);
+    Node child = n.kids[i];
+    Node nc = insert(child, d, op);
+    if (!op.changed) return n;
+    Node right = op.right;
+    op.right = null;
+    Node m = n.editable(op.edit) ? n : copy(n, op.edit, 0);
+    m.kids[i] = nc;
+    m.keys[i] = nc.maxKey();
+    m.count += 1;
+    if (right == null) return m;
+    m.count -= right.count;
+    return insertAt(m, i + 1, right.maxKey(), right, op);
+  }
+
+  /** Inserts key (and kid, for branches) at position i, splitting when full. */
+  private Node insertAt(Node n, int i, Datom key, Node kid, Op op) {
+    long add = kid == null ? 1 : kid.count;
+    if (n.len < MAX) {
+      Node m;
+      if (n.editable(op.edit) && n.len < n.keys.length) {
+        m = n;
+        System.arraycopy(m.keys, i, m.keys, i + 1, m.len - i);
+        if (kid != null) System.arraycopy(m.kids, i, m.kids, i + 1, m.len - i);
+      } else {
+        int cap = op.edit == null ? n.len + 1 : MAX;
+        Datom[] keys = new Datom[cap];
+        System.arraycopy(n.keys, 0, keys, 0, i);
+        System.arraycopy(n.keys, i, keys, i + 1, n.len - i);
+        Node[] kids = null;
+        if (n.kids != null) {
+          kids = new Node[cap];
+          System.arraycopy(n.kids, 0, kids, 0, i);
+          System.arraycopy(n.kids, i, kids, i + 1, n.len - i);
+        }
+        m = new Node(keys, kids, n.len, n.count, op.edit);
+      }
+      m.keys[i] = key;
+      if (kid != null) m.kids[i] = kid;
+      m.len++;
+      m.count += add;
+      return m;
+    }
+    // Full: split into two halves, then insert into the proper half.
+    int total = n.len + 1;
+    Datom[] all = new Datom[total];
+    Node[] allKids = n.kids == null ? null : new Node[total];
+    System.arraycopy(n.keys, 0, all, 0, i);
+    all[i] = key;
+    System.arraycopy(n.keys, i, all, i + 1, n.len - i);
+    if (allKids != null) {
+      System.arraycopy(n.kids, 0, allKids, 0, i);
+      allKids[i] = kid;
+      System.arraycopy(n.kids, i, allKids, i + 1, n.len - i);
+    }
+    int half = total / 2;
+    Node l = slice(all, allKids, 0, half, op.edit);
+    Node r = slice(all, allKids, half, total, op.edit);
+    op.right = r;
+    return l;
+  }
+
+  private static Node slice(Datom[] keys, Node[] kids, int from, int to, Object edit) {
+    int len = to - from;
+    int cap = edit == null ? len : MAX;
+    Datom[] k = new Datom[cap];
+    System.arraycopy(keys, from, k, 0, len);
+    Node[] c = null;
+    long count;
+    if (kids != null) {
+      c = new Node[cap];
+      System.arraycopy(kids, from, c, 0, len);
+      count = 0;
+      for (int j = 0; j < len; j++) count += c[j].count;
+    } else {
+      count = len;
+    }
+    return new Node(k, c, len, count, edit);
+  }
+
+  private static Node copy(Node n, Object edit, int extra) {
+    int cap = edit == null ? n.len + extra : MAX;
+    Datom[] keys = new Datom[cap];
+    System.arraycopy(n.keys, 0, keys, 0, n.len);
+    Node[] kids = null;
+    if (n.kids != null) {
+      kids = new Node[cap];
+      System.arraycopy(n.kids, 0, kids, 0, n.len);
+    }
+    return new Node(keys, kids, n.len, n.count, edit);
+  }
+
+  /** The tree without the datom equal to {@code d}; this tree when there is none. */
+  public DatomTree without(Datom d, Object edit) {
+    if (root == null) return this;
+    Op op = new Op(edit);
+    Node n = remove(root, d, op);
+    if (!op.changed) return this;
+    while (n != null && !n.isLeaf() && n.len == 1) n = n.kids[0];
+    if (n != null && n.len == 0) n = null;
+    return new DatomTree(order, temporal, n);
+  }
+
+  private Node remove(Node n, Datom d, Op op) {
+    if (n.isLeaf()) {
+      int i = search(n, d);
+      if (i < 0) return n;
+      op.changed = true;
+      Node m = n.editable(op.edit) ? n : copy(n, op.edit, 0);
+      System.arraycopy(m.keys, i + 1, m.keys, i, m.len - i - 1);
+      m.len--;
+      m.keys[m.len] = null;
+      m.count--;
+      return m;
+    }
+    int i = childFor(n, d);
+    Node nc = remove(n.kids[i], d, op);
+    if (!op.changed) return n;
+    Node m = n.editable(op.edit) ? n : copy(n, op.edit, 0);
+    m.count--;
+    if (nc.len == 0) {
+      removeAt(m, i);
+      return m;
+    }
+    m.kids[i] = nc;
+    m.keys[i] = nc.maxKey();
+    if (nc.len < MIN && m.len > 1) {
+      int j = i > 0 ? i - 1 : i + 1;
+      int lo = Math.min(i, j);
+      rebalance(m, lo, op.edit);
+    }
+    return m;
+  }
+
+  private static void removeAt(Node m, int i) {
+    System.arraycopy(m.keys, i + 1, m.keys, i, m.len - i - 1);
+    System.arraycopy(m.kids, i + 1, m.kids, i, m.len - i - 1);
+    m.len--;
+    m.keys[m.len] = null;
+    m.kids[m.len] = null;
+  }
+
+  /** Merges children lo and lo+1 of m, or redistributes them evenly when they do not fit one. */
+  private static void rebalance(Node m, int lo, Object edit) {
+    Node a = m.kids[lo];
+    Node b = m.kids[lo + 1];
+    int total = a.len + b.len;
+    Datom[] keys = new Datom[total];
+    System.arraycopy(a.keys, 0, keys, 0, a.len);
+    System.arraycopy(b.keys, 0, keys, a.len, b.len);
+    Node[] kids = null;
+    if (a.kids != null) {
+      kids = new Node[total];
+      System.arraycopy(a.kids, 0, kids, 0, a.len);
+      System.arraycopy(b.kids, 0, kids, a.len, b.len);
+    }
+    if (total <= MAX) {
+      Node merged = slice(keys, kids, 0, total, edit);
+      m.kids[lo] = merged;
+      m.keys[lo] = merged.maxKey();
+      removeAt(m, lo + 1);
+    } else {
+      int half = total / 2;
+      Node l = slice(keys, kids, 0, half, edit);
+      Node r = slice(keys, kids, half, total, edit);
+      m.kids[lo] = l;
+      m.keys[lo] = l.maxKey();
+      m.kids[lo + 1] = r;
+      m.keys[lo + 1] = r.maxKey();
+    }
+  }
+
+  /** Publishes a tree built in transient mode: its nodes become immutable. */
+  public DatomTree persistent() {
+    freeze(root);
+    return this;
+  }
+
+  private static void freeze(Node n) {
+    if (n == null || n.edit == null) return;
+    n.edit = null;
+    if (n.kids != null) {
+      for (int i = 0; i < n.len; i++) freeze(n.kids[i]);
+    }
+  }
+
+  // ---------------------------------------------------------------- counts
+
+  /**
+   * Datoms d with from &lt;= d &lt;= to in this order (wildcards in the keys compare equal, so
+   * partial keys bound prefixes); null bounds are open. O(log n).
+   */
+  public long count(Datom from, Datom to) {
+    if (root == null) return 0;
+    long hi = to == null ? root.count : rank(to, true);
+    long lo = from == null ? 0 : rank(from, false);
+    return Math.max(0, hi - lo);
+  }
+
+  /** Datoms less than key (or, with {@code inclusive}, not greater than key). */
+  private long rank(Datom key, boolean inclusive) {
+    long r = 0;
+    Node n = root;
+    while (true) {
+      int b = bound(n, key, inclusive);
+      if (n.isLeaf()) return r + b;
+      for (int i = 0; i < b; i++) r += n.kids[i].count;
+      int i = b;
+      if (i == n.len) return r;
+      n = n.kids[i];
+    }
+  }
+
+  // ---------------------------------------------------------------- iteration
+
+  /** All datoms in order. */
+  public Iterable<Datom> all() {
+    return () -> new Cursor(null, null);
+  }
+
+  /** Datoms d with from &lt;= d &lt;= to (wildcard prefixes as in {@link #count}). */
+  public Iterable<Datom> slice(Datom from, Datom to) {
+    return () -> new Cursor(from, to);
+  }
+
+  /** Iterates leaves left to right along an explicit path stack. */
+  private final class Cursor implements Iterator<Datom> {
+    private final Datom to;
+    private final Node[] path = new Node[16];
+    private final int[] idx = new int[16];
+    private int depth = -1;
+    private Node leaf;
+    private int pos;
+    private Datom next;
+
+    Cursor(Datom from, Datom to) {
+      this.to = to;
+      Node n = root;
+      if (n == null) return;
+      while (!n.isLeaf()) {
+        int i = from == null ? 0 : childFor(n, from);
+        depth++;
+        path[depth] = n;
+        idx[depth] = i;
+        n = n.kids[i];
+      }
+      leaf = n;
+      if (from == null) {
+        pos = 0;
+      } else {
+        pos = bound(n, from, false);
+      }
+      advance();
+    }
+
+    private void advance() {
+      while (leaf != null && pos >= leaf.len) {
+        leaf = nextLeaf();
+        pos = 0;
+      }
+      if (leaf == null) {
+        next = null;
+        return;
+      }
+      Datom d = leaf.keys[pos++];
+      next = to != null && cmp(d, to) > 0 ? null : d;
+      if (next == null) leaf = null;
+    }
+
+    private Node nextLeaf() {
+      while (depth >= 0) {
+        Node p = path[depth];
+        int i = idx[depth] + 1;
+        if (i < p.len) {
+          idx[depth] = i;
+          Node n = p.kids[i];
+          while (!n.isLeaf()) {
+            depth++;
+            path[depth] = n;
+            idx[depth] = 0;
+            n = n.kids[0];
+          }
+          return n;
+        }
+        depth--;
+      }
+      return null;
+    }
+
+    @Override
+    public boolean hasNext() {
+      return next != null;
+    }
+
+    @Override
+    public Datom next() {
+      Datom d = next;
+      if (d == null) throw new NoSuchElementException();
+      advance();
+      return d;
+    }
+  }
+}

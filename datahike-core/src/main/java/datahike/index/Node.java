@@ -1,0 +1,44 @@
+package datahike.index;
+
+import datahike.Datom;
+
+/**
+ * A node of a {@link DatomTree}: a leaf holds datoms in order; a branch holds children and, for
+ * each child, the greatest datom beneath it. Every node knows how many datoms lie beneath it, which
+ * makes range counts O(log n).
+ *
+ * <p>Nodes are immutable once published. While one transaction builds a new tree, nodes it created
+ * carry its {@code edit} token and are changed in place (the transient mode); nodes of older trees
+ * are copied on write. Internal.
+ */
+final class Node {
+  /** Leaf: the datoms. Branch: the greatest datom of each child. Only [0, len) is used. */
+  Datom[] keys;
+  /** Branch: the children; null for a leaf. */
+  Node[] kids;
+  int len;
+  /** Datoms beneath this node. */
+  long count;
+  /** The transaction that may mutate this node in place, or null once published. */
+  Object edit;
+
+  Node(Datom[] keys, Node[] kids, int len, long count, Object edit) {
+    this.keys = keys;
+    this.kids = kids;
+    this.len = len;
+    this.count = count;
+    this.edit = edit;
+  }
+
+  boolean isLeaf() {
+    return kids == null;
+  }
+
+  Datom maxKey() {
+    return keys[len - 1];
+  }
+
+  boolean editable(Object e) {
+    return e != null && edit == e;
+  }
+}

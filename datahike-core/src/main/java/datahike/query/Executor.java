@@ -1,0 +1,450 @@
+package datahike.query;
+
+import datahike.DatahikeException;
+import datahike.db.Db;
+import datahike.edn.Symbol;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Evaluates a list of where clauses in a {@link Context}.
+ *
+ * <p>Planning is greedy and adaptive: before each step every clause that can run (its inputs are
+ * bound) gets an estimated output size from the index counts ({@link Db#estimateCount}) and the
+ * sizes of the relations it joins, and the cheapest runs next. Predicates, functions and negation
+ * run as soon as their variables are bound (they only shrink or extend rows one for one); a
+ * pattern runs as an index lookup per bound row when that is cheaper than scanning it, else as a
+ * scan plus hash join; comparison predicates on a pattern's fresh value variable become index
+ * range bounds. A {@code not} joins on the variables bound by the clauses written before it, as
+ * in Datahike, wherever the planner places it.
+ */
+final class Executor {
+  private Executor() {}
+
+  private static final double DEFER = 1e15;
+
+  /** Runs {@code clauses} in {@code ctx}. */
+  static void run(Context ctx, List<Clause> clauses) {
+    int n = clauses.size();
+    Map<Clause, List<Symbol>> notJoins = textualJoins(ctx.boundVars(), clauses);
+    Set<Symbol> bound = ctx.boundVars();
+    boolean[] done = new boolean[n];
+    Map<Clause, PatternOps.Resolved> resolved = new IdentityHashMap<>();
+    int depth = ctx.engine.depth();
+    for (int step = 0; step < n; step++) {
+      ctx.deadline.check();
+      int best = -1;
+      double bestCost = Double.MAX_VALUE;
+      for (int i = 0; i < n; i++) {
+        if (done[i]) {
+          continue;
+        }
+        double c = cost(ctx, clauses.get(i), bound, notJoins, resolved, clauses, done);
+        if (c < bestCost) {
+          best = i;
+          bestCost = c;
+        }
+      }
+      if (best < 0) {
+        for (int i = 0; i < n; i++) {
+          if (!done[i]) {
+            throw insufficient(clauses.get(i), bound);
+          }
+        }
+      }
+      Clause c = clauses.get(best);
+      done[best] = true;
+      if (!ctx.empty) {
+        long t0 = System.nanoTime();
+        String how = exec(ctx, c, notJoins, resolved, clauses, done);
+        if (ctx.stats != null) {
+          long rows = 0;
+          for (Relation r : ctx.rels) {
+            rows = Math.max(rows, r.size());
+          }
+          ctx.stats.add(depth, c.form(), how, bestCost, ctx.empty ? 0 : rows, System.nanoTime() - t0);
+        }
+      }
+      ClauseParser.collectBound(c, bound);
+    }
+  }
+
+  // ---- textual join variables of `not`
+
+  private static Map<Clause, List<Symbol>> textualJoins(Set<Symbol> initial, List<Clause> clauses) {
+    Map<Clause, List<Symbol>> out = new IdentityHashMap<>();
+    Set<Symbol> bound = new HashSet<>(initial);
+    for (Clause c : clauses) {
+      if (c instanceof Clause.Not not) {
+        if (not.joinVars() != null) {
+          out.put(c, not.joinVars());
+        } else {
+          Set<Symbol> vars = new LinkedHashSet<>();
+          for (Clause b : not.body()) {
+            ClauseParser.collectVars(b, vars);
+          }
+          List<Symbol> j = new ArrayList<>();
+          for (Symbol v : vars) {
+            if (bound.contains(v)) {
+              j.add(v);
+            }
+          }
+          if (j.isEmpty()) {
+            throw DatahikeException.of(
+                "query/insufficient-bindings",
+                "Insufficient bindings: none of "
+                    + Forms.printSet(vars)
+                    + " is bound in "
+                    + Forms.print(c.form()),
+                "form",
+                c.form());
+          }
+          out.put(c, j);
+        }
+      }
+      ClauseParser.collectBound(c, bound);
+    }
+    return out;
+  }
+
+  // ---- planning
+
+  private static List<Symbol> unbound(Collection<Symbol> vars, Set<Symbol> bound) {
+    List<Symbol> out = new ArrayList<>();
+    for (Symbol v : vars) {
+      if (!bound.contains(v) && !out.contains(v)) {
+        out.add(v);
+      }
+    }
+    return out;
+  }
+
+  private static List<Symbol> termVars(List<Term> ts, Term fn) {
+    List<Symbol> out = new ArrayList<>();
+    if (fn != null && fn.var() != null) {
+      out.add(fn.var());
+    }
+    for (Term t : ts) {
+      if (t.var() != null) {
+        out.add(t.var());
+      }
+    }
+    return out;
+  }
+
+  /** The variables that must be bound before {@code c} runs. */
+  static List<Symbol> required(Context ctx, Clause c, Map<Clause, List<Symbol>> notJoins) {
+    if (c instanceof Clause.Pred p) {
+      return termVars(p.args(), p.fn());
+    }
+    if (c instanceof Clause.Fn f) {
+      return termVars(f.args(), f.fn());
+    }
+    if (c instanceof Clause.Not) {
+      return notJoins.get(c);
+    }
+    if (c instanceof Clause.Or o) {
+      return o.required();
+    }
+    if (c instanceof Clause.RuleCall r) {
+      List<RuleSet.Branch> bs = ctx.rules.branches(r.name());
+      List<Symbol> out = new ArrayList<>();
+      if (bs != null) {
+        int k = bs.get(0).required().size();
+        for (int i = 0; i < k && i < r.args().size(); i++) {
+          if (r.args().get(i).var() != null) {
+            out.add(r.args().get(i).var());
+          }
+        }
+      }
+      return out;
+    }
+    return List.of();
+  }
+
+  private static double cost(
+      Context ctx,
+      Clause c,
+      Set<Symbol> bound,
+      Map<Clause, List<Symbol>> notJoins,
+      Map<Clause, PatternOps.Resolved> resolved,
+      List<Clause> clauses,
+      boolean[] done) {
+    if (!unbound(required(ctx, c, notJoins), bound).isEmpty()) {
+      return Double.MAX_VALUE;
+    }
+    if (c instanceof Clause.Pred || c instanceof Clause.Not) {
+      return -2;
+    }
+    if (c instanceof Clause.Fn) {
+      return -1;
+    }
+    if (ctx.empty) {
+      return 0;
+    }
+    if (c instanceof Clause.Pattern p) {
+      Object src = ctx.source(p.src());
+      if (src instanceof Db db) {
+        PatternOps.Resolved r = resolved.computeIfAbsent(c, k -> new PatternOps.Resolved(p, db));
+        Object[] range = range(ctx, r, clauses, done);
+        return PatternOps.estimate(r, ctx, range != null);
+      }
+      double size = src instanceof Collection<?> coll ? coll.size() : 1000;
+      List<Symbol> vs = termVars(p.terms(), null);
+      List<Symbol> b = new ArrayList<>(vs);
+      b.removeAll(unbound(vs, bound));
+      return b.isEmpty() ? size : Math.min(size, ctx.sizeFor(b));
+    }
+    List<Symbol> vars = new ArrayList<>();
+    if (c instanceof Clause.Or o) {
+      vars.addAll(o.required());
+      vars.addAll(o.free());
+    } else if (c instanceof Clause.RuleCall r) {
+      boolean constant = false;
+      for (Term t : r.args()) {
+        if (t.var() != null) {
+          vars.add(t.var());
+        } else if (t instanceof Term.Const) {
+          constant = true;
+        }
+      }
+      if (constant) {
+        List<Symbol> b = new ArrayList<>(vars);
+        b.removeAll(unbound(vars, bound));
+        return 4 * ctx.sizeFor(b) + 1;
+      }
+    }
+    List<Symbol> b = new ArrayList<>(vars);
+    b.removeAll(unbound(vars, bound));
+    return b.isEmpty() ? DEFER : 4 * ctx.sizeFor(b) + 1;
+  }
+
+  private static DatahikeException insufficient(Clause c, Set<Symbol> bound) {
+    List<Symbol> missing;
+    if (c instanceof Clause.Pred p) {
+      missing = unbound(termVars(p.args(), p.fn()), bound);
+    } else if (c instanceof Clause.Fn f) {
+      missing = unbound(termVars(f.args(), f.fn()), bound);
+    } else if (c instanceof Clause.Not n) {
+      missing = unbound(n.joinVars() != null ? n.joinVars() : List.of(), bound);
+    } else if (c instanceof Clause.Or o) {
+      missing = unbound(o.required(), bound);
+    } else if (c instanceof Clause.RuleCall r) {
+      missing = unbound(termVars(r.args(), null), bound);
+    } else {
+      missing = List.of();
+    }
+    return DatahikeException.of(
+        "query/insufficient-bindings",
+        "Insufficient bindings: " + Forms.printSet(missing) + " not bound in " + Forms.print(c.form()),
+        "vars",
+        missing,
+        "form",
+        c.form());
+  }
+
+  // ---- range bounds from comparison predicates
+
+  private static final Symbol LT = Symbol.of("<");
+  private static final Symbol GT = Symbol.of(">");
+  private static final Symbol LE = Symbol.of("<=");
+  private static final Symbol GE = Symbol.of(">=");
+  private static final Symbol BEFORE = Symbol.of("before?");
+  private static final Symbol AFTER = Symbol.of("after?");
+
+  /**
+   * {from, to} bounds for the fresh value variable of {@code r} from the pending comparison
+   * predicates whose other arguments are constants or single-valued bindings; null for none.
+   */
+  static Object[] range(Context ctx, PatternOps.Resolved r, List<Clause> clauses, boolean[] done) {
+    if (r.a == Db.ANY_A || r.impossible || !(r.terms[2] instanceof Term.Var vt)) {
+      return null;
+    }
+    Symbol v = vt.symbol();
+    if (ctx.bound(v)) {
+      return null;
+    }
+    Object from = null;
+    Object to = null;
+    for (int i = 0; i < clauses.size(); i++) {
+      if (done[i] || !(clauses.get(i) instanceof Clause.Pred p)) {
+        continue;
+      }
+      if (!(p.fn() instanceof Term.Const fc) || !(fc.value() instanceof Symbol f)) {
+        continue;
+      }
+      boolean ascending = f == LT || f == LE || f == BEFORE;
+      boolean descending = f == GT || f == GE || f == AFTER;
+      if (!ascending && !descending) {
+        continue;
+      }
+      List<Term> args = p.args();
+      int at = -1;
+      Object[] vals = new Object[args.size()];
+      boolean ok = true;
+      for (int j = 0; j < args.size() && ok; j++) {
+        Term t = args.get(j);
+        if (t.var() == v) {
+          ok = at < 0;
+          at = j;
+        } else if (t instanceof Term.Const c) {
+          vals[j] = c.value();
+        } else if (t.var() != null) {
+          Relation rel = ctx.relationOf(t.var());
+          ok = rel != null && rel.size() == 1;
+          if (ok) {
+            vals[j] = rel.rows.get(0)[rel.indexOf(t.var())];
+          }
+        } else {
+          ok = false;
+        }
+      }
+      if (!ok || at < 0) {
+        continue;
+      }
+      for (int j = 0; j < args.size(); j++) {
+        if (j == at || vals[j] == null) {
+          continue;
+        }
+        boolean lower = (j < at) == ascending;
+        if (lower) {
+          if (from == null || datahike.index.Values.compare(vals[j], from) > 0) {
+            from = vals[j];
+          }
+        } else if (to == null || datahike.index.Values.compare(vals[j], to) < 0) {
+          to = vals[j];
+        }
+      }
+    }
+    return from == null && to == null ? null : new Object[] {from, to};
+  }
+
+  // ---- execution
+
+  private static String exec(
+      Context ctx,
+      Clause c,
+      Map<Clause, List<Symbol>> notJoins,
+      Map<Clause, PatternOps.Resolved> resolved,
+      List<Clause> clauses,
+      boolean[] done) {
+    if (c instanceof Clause.Pattern p) {
+      Object src = ctx.source(p.src());
+      if (src instanceof Db db) {
+        PatternOps.Resolved r = resolved.computeIfAbsent(c, k -> new PatternOps.Resolved(p, db));
+        Object[] range = range(ctx, r, clauses, done);
+        return PatternOps.matchDb(ctx, r, range == null ? null : range[0], range == null ? null : range[1]);
+      }
+      if (src instanceof Collection<?> coll) {
+        return PatternOps.matchColl(ctx, p, coll);
+      }
+      if (src instanceof Object[] arr) {
+        return PatternOps.matchColl(ctx, p, List.of(arr));
+      }
+      throw DatahikeException.of(
+          "query/where",
+          "Cannot match pattern " + Forms.print(p.form()) + " against source " + Forms.print(src),
+          "form",
+          p.form());
+    }
+    if (c instanceof Clause.Pred p) {
+      FnOps.pred(ctx, p);
+      return "filter";
+    }
+    if (c instanceof Clause.Fn f) {
+      FnOps.fn(ctx, f);
+      return "function";
+    }
+    if (c instanceof Clause.Not not) {
+      not(ctx, not, notJoins.get(c));
+      return "anti-join";
+    }
+    if (c instanceof Clause.Or or) {
+      or(ctx, or);
+      return "union";
+    }
+    ctx.engine.call(ctx, (Clause.RuleCall) c);
+    return "rule";
+  }
+
+  /** The distinct rows of {@code ctx} over {@code vars}; every one must be bound. */
+  static Relation collect(Context ctx, List<Symbol> vars, Object form) {
+    List<Symbol> missing = new ArrayList<>();
+    for (Symbol v : vars) {
+      if (!ctx.bound(v)) {
+        missing.add(v);
+      }
+    }
+    if (!missing.isEmpty()) {
+      throw DatahikeException.of(
+          "query/insufficient-bindings",
+          "Insufficient bindings: " + Forms.printSet(missing) + " not bound in " + Forms.print(form),
+          "vars",
+          missing,
+          "form",
+          form);
+    }
+    return ctx.take(vars).project(vars);
+  }
+
+  private static void not(Context ctx, Clause.Not not, List<Symbol> join) {
+    Relation rel = ctx.take(join);
+    Relation seed = rel.project(join);
+    Context sub = ctx.child(not.src(), null);
+    sub.negated = true;
+    sub.add(seed);
+    run(sub, not.body());
+    if (sub.empty) {
+      ctx.add(rel);
+      return;
+    }
+    Set<Key> drop = new HashSet<>();
+    for (Object[] row : collect(sub, join, not.form()).rows) {
+      drop.add(new Key(row));
+    }
+    int[] cols = rel.columns(join);
+    List<Object[]> out = new ArrayList<>();
+    for (Object[] row : rel.rows) {
+      if (!drop.contains(Key.of(row, cols))) {
+        out.add(row);
+      }
+    }
+    ctx.add(new Relation(rel.vars, out));
+  }
+
+  private static void or(Context ctx, Clause.Or or) {
+    List<Symbol> join = new ArrayList<>(or.required());
+    join.addAll(or.free());
+    List<Symbol> boundJoin = new ArrayList<>();
+    for (Symbol v : join) {
+      if (ctx.bound(v)) {
+        boundJoin.add(v);
+      }
+    }
+    Relation rel = ctx.take(boundJoin);
+    Relation seed = rel.project(boundJoin);
+    Set<Key> seen = new HashSet<>();
+    List<Object[]> union = new ArrayList<>();
+    for (List<Clause> branch : or.branches()) {
+      Context sub = ctx.child(or.src(), null);
+      sub.negated = ctx.negated;
+      sub.add(seed);
+      run(sub, branch);
+      if (sub.empty) {
+        continue;
+      }
+      for (Object[] row : collect(sub, join, or.form()).rows) {
+        if (seen.add(new Key(row))) {
+          union.add(row);
+        }
+      }
+    }
+    ctx.add(Relation.join(rel, new Relation(join.toArray(new Symbol[0]), union), ctx.deadline));
+  }
+}

@@ -1,0 +1,564 @@
+package datahike.store;
+
+import static java.nio.file.StandardOpenOption.CREATE_NEW;
+import static java.nio.file.StandardOpenOption.READ;
+import static java.nio.file.StandardOpenOption.WRITE;
+
+import datahike.DatahikeException;
+import datahike.edn.Keyword;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * The file store's transaction log: append-only segment files of checksummed groups, appended
+ * through a {@link GroupCommitter} so concurrent appends share one {@code fdatasync}.
+ *
+ * <p>Layout: {@code <path>/log/<first seq, 20 digits>.log}, e.g. {@code 00000000000000000001.log}.
+ * A segment is a header frame ({@link BlobFrame#KIND_LOG_SEGMENT}, payload: its first sequence
+ * number, 24 bytes in all) followed by group frames ({@link LogCodec}). A new segment is started
+ * once the current one reaches {@code segmentBytes}; its header is synced and the directory fsynced
+ * before any group goes in, and each group is written with one positional write and synced ({@code
+ * FileChannel.force(false)}) before its callers return and before the next group is written.
+ *
+ * <p>Hence after a crash only the last group of the last segment can be damaged, and it was never
+ * acknowledged. Scanning tells the two cases apart: a bad frame with no valid group anywhere after
+ * it is a torn tail (the writer truncates it away when it takes the lock; readers stop before it);
+ * a bad frame with a valid group after it, or in any segment but the last, is rot in acknowledged
+ * data and fails with {@code :store/corrupt} naming segment and offset. The one ambiguous case, rot
+ * in the very last group, reads as a torn tail: without a second copy no log can tell them apart.
+ *
+ * <p>Records are numbered densely from 1 across segments; numbering never restarts, because the
+ * last segment is never deleted. Inside the writing process, reads stop at the last synced record,
+ * so nothing not yet durable is ever handed out.
+ */
+final class FileLog {
+  /** Default size at which a new segment is started. */
+  static final long DEFAULT_SEGMENT_BYTES = 64L << 20;
+
+  /** Header frame of a segment: frame overhead plus the 8-byte first sequence. */
+  static final int SEGMENT_HEADER_BYTES = BlobFrame.OVERHEAD + 8;
+
+  /** Most record bytes the committer puts into one group (a larger single append goes alone). */
+  static final long MAX_GROUP_BYTES = 16L << 20;
+
+  private static final String SUFFIX = ".log";
+  private static final Keyword SEGMENT = Keyword.of("segment");
+
+  private final Path dir;
+  private final long segmentBytes;
+  private final GroupCommitter<List<byte[]>, Long> committer;
+
+  // Writer state: touched only by the flusher (one at a time) or inside committer.exclusive().
+  private FileChannel active;
+  private long activePos;
+  private long nextSeq = 1;
+  private boolean writable;
+  private Throwable poisoned;
+
+  /** Test seam: sees every log write and sync before it happens, and may fail or tear it. */
+  interface Fault {
+    /** Called before {@code op} ("write" or "sync") of {@code bytes} at {@code pos} in ch. */
+    void before(String op, FileChannel ch, long pos, byte[] bytes) throws IOException;
+  }
+
+  private volatile Fault fault;
+
+  /** In the writing instance, the last synced sequence; otherwise Long.MAX_VALUE (no bound). */
+  private volatile long durableSeq = Long.MAX_VALUE;
+
+  FileLog(Path dir, long segmentBytes) {
+    this.dir = dir;
+    this.segmentBytes = segmentBytes;
+    this.committer = new GroupCommitter<>(this::flush, LogCodec::weight, MAX_GROUP_BYTES);
+  }
+
+  /** Installs a fault injector (tests only). */
+  void fault(Fault f) {
+    fault = f;
+  }
+
+  private void before(String op, FileChannel ch, long pos, byte[] bytes) throws IOException {
+    Fault f = fault;
+    if (f != null) {
+      f.before(op, ch, pos, bytes);
+    }
+  }
+
+  /** The committer, for its statistics. */
+  GroupCommitter<List<byte[]>, Long> committer() {
+    return committer;
+  }
+
+  /** A segment file and the first sequence its name gives. */
+  record Segment(long firstSeq, Path path) {}
+
+  // ---- writing -------------------------------------------------------------------------
+
+  long append(List<byte[]> records) {
+    if (records.isEmpty()) {
+      long[] last = new long[1];
+      committer.exclusive(
+          () -> {
+            ensureWritable();
+            last[0] = nextSeq - 1;
+          });
+      return last[0];
+    }
+    if (LogCodec.weight(records) > BlobFrame.MAX_PAYLOAD - LogCodec.GROUP_HEADER) {
+      throw DatahikeException.of(
+          "store/too-large",
+          "one append is limited to about 2 GiB, got " + LogCodec.weight(records) + " bytes",
+          "size",
+          LogCodec.weight(records));
+    }
+    return committer.commit(records);
+  }
+
+  private List<Long> flush(List<List<byte[]>> batch) {
+    ensureWritable();
+    long first = nextSeq;
+    byte[] frame = LogCodec.encode(first, batch);
+    try {
+      if (active == null || activePos >= segmentBytes) {
+        roll();
+      }
+      before("write", active, activePos, frame);
+      writeFully(active, frame, activePos);
+      before("sync", active, activePos, frame);
+      active.force(false);
+      activePos += frame.length;
+      List<Long> out = new ArrayList<>(batch.size());
+      long seq = first;
+      for (List<byte[]> b : batch) {
+        seq += b.size();
+        out.add(seq - 1);
+      }
+      nextSeq = seq;
+      durableSeq = seq - 1;
+      return out;
+    } catch (IOException | RuntimeException e) {
+      // After a failed write or sync the file's state is unknown (and on Linux a failed fsync
+      // may drop the dirty pages while the next one succeeds). Best effort: cut the group off
+      // again so a later recovery does not resurrect what the callers were told failed; then
+      // refuse further appends until recover() rescans the tail under a fresh writer lock. The
+      // callers must still treat :store/io as "outcome unknown", like a lost network reply.
+      poisoned = e;
+      if (active != null) {
+        try {
+          active.truncate(activePos);
+          active.force(true);
+        } catch (IOException | RuntimeException suppressed) {
+          e.addSuppressed(suppressed);
+        }
+      }
+      throw DatahikeException.of(
+          "store/io",
+          "log append to " + dir + " failed, outcome unknown: " + e,
+          "path",
+          dir.toString(),
+          e);
+    }
+  }
+
+  private void ensureWritable() {
+    if (!writable) {
+      throw DatahikeException.of(
+          "store/not-locked",
+          "only the holder of the writer lock appends to the log in " + dir,
+          "path",
+          dir.toString());
+    }
+    if (poisoned != null) {
+      throw DatahikeException.of(
+          "store/io",
+          "an earlier log write to " + dir + " failed; take the writer lock again to recover",
+          "path",
+          dir.toString(),
+          poisoned);
+    }
+  }
+
+  /** Starts segment {@code nextSeq}: header written and synced, directory entry synced. */
+  private void roll() throws IOException {
+    closeActive();
+    Path p = dir.resolve(name(nextSeq));
+    FileChannel ch = FileChannel.open(p, CREATE_NEW, WRITE);
+    try {
+      byte[] header = segmentHeader(nextSeq);
+      before("write", ch, 0, header);
+      writeFully(ch, header, 0);
+      before("sync", ch, 0, header);
+      ch.force(true);
+      StoreFile.syncDirectory(dir);
+    } catch (IOException | RuntimeException e) {
+      ch.close();
+      throw e;
+    }
+    active = ch;
+    activePos = SEGMENT_HEADER_BYTES;
+  }
+
+  private static byte[] segmentHeader(long firstSeq) {
+    byte[] payload = new byte[8];
+    BlobFrame.putLong(payload, 0, firstSeq);
+    return BlobFrame.encode(BlobFrame.KIND_LOG_SEGMENT, payload);
+  }
+
+  /**
+   * Makes this log writable after the writer lock was taken: checks the last segment, truncates a
+   * torn tail, and positions appends after the last good group.
+   */
+  void recover() {
+    committer.exclusive(
+        () -> {
+          closeActive();
+          poisoned = null;
+          try {
+            List<Segment> segs = segments();
+            if (segs.isEmpty()) {
+              nextSeq = 1;
+            } else {
+              Segment last = segs.get(segs.size() - 1);
+              Scan s = scan(last, true, Long.MAX_VALUE, null);
+              FileChannel ch = FileChannel.open(last.path(), READ, WRITE);
+              try {
+                if (s.tornHeader) {
+                  // Crashed while starting this segment: no group can be in it. Start it again.
+                  ch.truncate(0);
+                  writeFully(ch, segmentHeader(last.firstSeq()), 0);
+                  ch.force(true);
+                } else if (s.torn) {
+                  ch.truncate(s.end);
+                  ch.force(true);
+                }
+              } catch (IOException | RuntimeException e) {
+                ch.close();
+                throw e;
+              }
+              active = ch;
+              activePos = s.tornHeader ? SEGMENT_HEADER_BYTES : s.end;
+              nextSeq = s.nextSeq;
+            }
+          } catch (IOException e) {
+            throw DatahikeException.of(
+                "store/io",
+                "cannot recover the log in " + dir + ": " + e,
+                "path",
+                dir.toString(),
+                e);
+          }
+          durableSeq = nextSeq - 1;
+          writable = true;
+        });
+  }
+
+  /** Makes the log read-only again (the writer lock is being released). */
+  void release() {
+    committer.exclusive(
+        () -> {
+          writable = false;
+          durableSeq = Long.MAX_VALUE;
+          closeActive();
+        });
+  }
+
+  void close() {
+    committer.close();
+    committer.exclusive(
+        () -> {
+          writable = false;
+          closeActive();
+        });
+  }
+
+  private void closeActive() {
+    if (active != null) {
+      try {
+        active.close();
+      } catch (IOException e) {
+        // The last group was synced when written; nothing is lost by a failed close.
+      }
+      active = null;
+    }
+  }
+
+  void truncateBefore(long seq) {
+    committer.exclusive(this::ensureWritable);
+    try {
+      List<Segment> segs = segments();
+      boolean deleted = false;
+      // Segment i holds only records below seq when segment i+1 starts at or before seq.
+      // The last segment always stays: it carries the numbering on.
+      for (int i = 0; i + 1 < segs.size() && segs.get(i + 1).firstSeq() <= seq; i++) {
+        Files.deleteIfExists(segs.get(i).path());
+        deleted = true;
+      }
+      if (deleted) {
+        StoreFile.syncDirectory(dir);
+      }
+    } catch (IOException e) {
+      throw DatahikeException.of(
+          "store/io", "cannot truncate the log in " + dir + ": " + e, "path", dir.toString(), e);
+    }
+  }
+
+  // ---- reading -------------------------------------------------------------------------
+
+  List<LogEntry> read(long fromSeq) {
+    long bound = durableSeq;
+    List<LogEntry> out = new ArrayList<>();
+    try {
+      List<Segment> segs = segments();
+      int start = 0;
+      for (int i = 0; i < segs.size(); i++) {
+        if (segs.get(i).firstSeq() <= fromSeq) {
+          start = i;
+        }
+      }
+      long expect = -1;
+      for (int i = start; i < segs.size(); i++) {
+        Segment seg = segs.get(i);
+        if (expect >= 0 && seg.firstSeq() != expect) {
+          throw DatahikeException.of(
+              "store/corrupt",
+              "log segment "
+                  + seg.path()
+                  + " starts at record "
+                  + seg.firstSeq()
+                  + " but the segment before it ends at "
+                  + (expect - 1),
+              "segment",
+              seg.path().toString(),
+              "offset",
+              0L);
+        }
+        Scan s;
+        try {
+          s = scan(seg, i == segs.size() - 1, fromSeq, out);
+        } catch (NoSuchFileException e) {
+          expect = -1; // removed by a concurrent truncation: those records were released
+          continue;
+        }
+        expect = s.nextSeq;
+      }
+    } catch (IOException e) {
+      throw DatahikeException.of(
+          "store/io", "cannot read the log in " + dir + ": " + e, "path", dir.toString(), e);
+    }
+    if (bound != Long.MAX_VALUE) {
+      while (!out.isEmpty() && out.get(out.size() - 1).seq() > bound) {
+        out.remove(out.size() - 1);
+      }
+    }
+    return out;
+  }
+
+  /** Where a scan of one segment ended: offset after the last good group, next sequence. */
+  private record Scan(long end, long nextSeq, boolean torn, boolean tornHeader) {}
+
+  /**
+   * Reads segment {@code seg} from the start, adding records from {@code fromSeq} on to {@code out}
+   * (if not null). Groups wholly before {@code fromSeq} are skipped by their headers without
+   * checksumming them, unless {@code out} is null (recovery checks every group).
+   */
+  private Scan scan(Segment seg, boolean isLast, long fromSeq, List<LogEntry> out)
+      throws IOException {
+    try (FileChannel ch = FileChannel.open(seg.path(), READ)) {
+      long size = ch.size();
+      String where = seg.path() + "@0";
+      try {
+        byte[] h = readFully(ch, 0, (int) Math.min(size, SEGMENT_HEADER_BYTES));
+        BlobFrame.check(where, h, 0, h.length, BlobFrame.KIND_LOG_SEGMENT, 1, BlobFrame.VERSION);
+        if (h.length != SEGMENT_HEADER_BYTES
+            || BlobFrame.getLong(h, BlobFrame.HEADER_BYTES) != seg.firstSeq()) {
+          throw BlobFrame.corrupt(where, "segment header does not match the file name", null);
+        }
+      } catch (DatahikeException e) {
+        if (!isCorrupt(e)) {
+          throw e;
+        }
+        if (!isLast || validGroupAfter(ch, 0, size)) {
+          throw corruptAt(seg, 0, e);
+        }
+        return new Scan(0, seg.firstSeq(), true, true);
+      }
+      long pos = SEGMENT_HEADER_BYTES;
+      long expect = seg.firstSeq();
+      byte[] head = new byte[BlobFrame.HEADER_BYTES + LogCodec.GROUP_HEADER];
+      while (pos < size) {
+        where = seg.path() + "@" + pos;
+        String problem = null;
+        int n = -1;
+        if (size - pos < head.length) {
+          problem = "truncated group header";
+        } else {
+          readInto(ch, pos, head);
+          n = BlobFrame.getInt(head, 8);
+          if (BlobFrame.getInt(head, 0) != BlobFrame.MAGIC) {
+            problem = "bad magic number";
+          } else if ((head[5] & 0xff) > BlobFrame.VERSION) {
+            BlobFrame.check(
+                where,
+                head,
+                0,
+                head.length,
+                BlobFrame.KIND_LOG_GROUP,
+                1,
+                BlobFrame.VERSION); // throws :store/too-new
+          } else if (n < LogCodec.GROUP_HEADER || pos + BlobFrame.OVERHEAD + n > size) {
+            problem = "group length " + n + " runs past the end of the segment";
+          }
+        }
+        if (problem == null) {
+          long first = BlobFrame.getLong(head, BlobFrame.HEADER_BYTES);
+          int count = BlobFrame.getInt(head, BlobFrame.HEADER_BYTES + 8);
+          long frameLen = BlobFrame.OVERHEAD + (long) n;
+          boolean skip = out != null && first == expect && count > 0 && first + count <= fromSeq;
+          if (skip) {
+            expect += count;
+            pos += frameLen;
+            continue;
+          }
+          byte[] frame = readFully(ch, pos, (int) frameLen);
+          try {
+            List<LogEntry> entries =
+                LogCodec.decode(
+                    where, frame, 0, frame.length, out == null ? Long.MAX_VALUE : fromSeq);
+            first = LogCodec.firstSeq(frame, 0);
+            if (first != expect) {
+              throw corruptAt(
+                  seg,
+                  pos,
+                  BlobFrame.corrupt(
+                      where,
+                      "group starts at record " + first + " where " + expect + " was expected",
+                      null));
+            }
+            if (out != null) {
+              out.addAll(entries);
+            }
+            expect += LogCodec.count(frame, 0);
+            pos += frameLen;
+            continue;
+          } catch (DatahikeException e) {
+            if (!isCorrupt(e) || e.data().containsKey(SEGMENT)) {
+              throw e;
+            }
+            problem = e.getMessage();
+          }
+        }
+        if (!isLast || validGroupAfter(ch, pos + 1, size)) {
+          throw corruptAt(seg, pos, BlobFrame.corrupt(where, problem, null));
+        }
+        return new Scan(pos, expect, true, false);
+      }
+      return new Scan(pos, expect, false, false);
+    }
+  }
+
+  /**
+   * True when some valid group frame starts in {@code [from, size)}: then the damage before it is
+   * not a torn tail. Reads the rest of the segment and tries every occurrence of the magic.
+   */
+  private static boolean validGroupAfter(FileChannel ch, long from, long size) throws IOException {
+    if (from >= size) {
+      return false;
+    }
+    byte[] rest = readFully(ch, from, (int) Math.min(size - from, Integer.MAX_VALUE - 8));
+    for (int i = 0; i + BlobFrame.OVERHEAD + LogCodec.GROUP_HEADER <= rest.length; i++) {
+      if (BlobFrame.getInt(rest, i) != BlobFrame.MAGIC || rest[i + 4] != BlobFrame.KIND_LOG_GROUP) {
+        continue;
+      }
+      int n = BlobFrame.getInt(rest, i + 8);
+      if (n < LogCodec.GROUP_HEADER || (long) i + BlobFrame.OVERHEAD + n > rest.length) {
+        continue;
+      }
+      try {
+        LogCodec.decode("", rest, i, BlobFrame.OVERHEAD + n, Long.MAX_VALUE);
+        return true;
+      } catch (DatahikeException e) {
+        // not a group; keep looking
+      }
+    }
+    return false;
+  }
+
+  private static boolean isCorrupt(DatahikeException e) {
+    return e.code().fullName().equals("store/corrupt");
+  }
+
+  private static DatahikeException corruptAt(Segment seg, long offset, DatahikeException cause) {
+    return DatahikeException.of(
+        "store/corrupt",
+        "log segment "
+            + seg.path()
+            + " is corrupt at offset "
+            + offset
+            + " ("
+            + cause.getMessage()
+            + "); records after it were acknowledged, so this is not a"
+            + " torn tail",
+        "segment",
+        seg.path().toString(),
+        "offset",
+        offset,
+        cause);
+  }
+
+  /** The segments, ordered by first sequence. */
+  List<Segment> segments() throws IOException {
+    List<Segment> out = new ArrayList<>();
+    try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir, "*" + SUFFIX)) {
+      for (Path p : ds) {
+        String n = p.getFileName().toString();
+        String digits = n.substring(0, n.length() - SUFFIX.length());
+        if (digits.length() == 20 && digits.chars().allMatch(Character::isDigit)) {
+          out.add(new Segment(Long.parseLong(digits), p));
+        }
+      }
+    } catch (NoSuchFileException e) {
+      return out;
+    }
+    out.sort(Comparator.comparingLong(Segment::firstSeq));
+    return out;
+  }
+
+  static String name(long firstSeq) {
+    return String.format("%020d", firstSeq) + SUFFIX;
+  }
+
+  // ---- file helpers ----------------------------------------------------------------------
+
+  static void writeFully(FileChannel ch, byte[] b, long pos) throws IOException {
+    ByteBuffer buf = ByteBuffer.wrap(b);
+    while (buf.hasRemaining()) {
+      pos += ch.write(buf, pos);
+    }
+  }
+
+  static byte[] readFully(FileChannel ch, long pos, int len) throws IOException {
+    byte[] b = new byte[len];
+    readInto(ch, pos, b);
+    return b;
+  }
+
+  private static void readInto(FileChannel ch, long pos, byte[] b) throws IOException {
+    ByteBuffer buf = ByteBuffer.wrap(b);
+    while (buf.hasRemaining()) {
+      int r = ch.read(buf, pos + buf.position());
+      if (r < 0) {
+        // The file shrank under us (a writer truncated a torn tail): leave zeros, which fail
+        // the checks like any torn bytes.
+        break;
+      }
+    }
+  }
+}

@@ -1,0 +1,82 @@
+package datahike.index;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import datahike.Datom;
+import datahike.edn.Keyword;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.TreeSet;
+import org.junit.jupiter.api.Test;
+
+/** The persistent B+tree against a TreeSet reference, with old versions checked unchanged. */
+class DatomTreeTest {
+  private static final int[] ATTRS = {
+    Datom.attrCode(Keyword.of("t/a")), Datom.attrCode(Keyword.of("t/b")), Datom.attrCode(Keyword.of("t/c"))
+  };
+
+  private static Datom random(Random r) {
+    return new Datom(r.nextInt(300), ATTRS[r.nextInt(3)], (long) r.nextInt(50), 536870913L, true);
+  }
+
+  @Test
+  void withAndWithout_matchATreeSetModel_persistentAndTransient() {
+    long seed = System.nanoTime();
+    Random r = new Random(seed);
+    for (DatomOrder order : DatomOrder.values()) {
+      DatomTree tree = DatomTree.empty(order, false);
+      TreeSet<Datom> model = new TreeSet<>(order::compare);
+      List<DatomTree> versions = new ArrayList<>();
+      List<List<Datom>> snapshots = new ArrayList<>();
+      for (int round = 0; round < 60; round++) {
+        Object edit = r.nextBoolean() ? new Object() : null;
+        int ops = 1 + r.nextInt(400);
+        for (int i = 0; i < ops; i++) {
+          Datom d = random(r);
+          if (r.nextInt(3) == 0) {
+            tree = tree.without(d, edit);
+            model.remove(d);
+          } else {
+            tree = tree.with(d, edit);
+            model.add(d);
+          }
+        }
+        if (edit != null) tree = tree.persistent();
+        assertThat(tree.size()).as("seed %d", seed).isEqualTo(model.size());
+        assertThat(list(tree.all())).as("seed %d", seed).containsExactlyElementsOf(model);
+        versions.add(tree);
+        snapshots.add(new ArrayList<>(model));
+        // Range counts and slices by a prefix key.
+        Datom key = new Datom(-1, ATTRS[r.nextInt(3)], null, 0, true);
+        if (order == DatomOrder.EAVT) key = new Datom(r.nextInt(300), 0, null, 0, true);
+        List<Datom> expected = new ArrayList<>();
+        for (Datom d : model) if (order.compare(d, key) == 0) expected.add(d);
+        assertThat(list(tree.slice(key, key))).as("seed %d", seed).containsExactlyElementsOf(expected);
+        assertThat(tree.count(key, key)).as("seed %d", seed).isEqualTo(expected.size());
+      }
+      for (int i = 0; i < versions.size(); i++) {
+        assertThat(list(versions.get(i).all())).as("old version %d, seed %d", i, seed)
+            .containsExactlyElementsOf(snapshots.get(i));
+      }
+    }
+  }
+
+  @Test
+  void build_makesTheSameTreeAsInserts() {
+    List<Datom> ds = new ArrayList<>();
+    for (int e = 0; e < 5000; e++) ds.add(new Datom(e, ATTRS[e % 3], (long) e, 536870913L, true));
+    Datom[] arr = ds.toArray(new Datom[0]);
+    DatomTree t = DatomTree.build(DatomOrder.EAVT, false, arr, arr.length);
+    assertThat(t.size()).isEqualTo(5000);
+    assertThat(list(t.all())).containsExactlyElementsOf(ds);
+    DatomTree t2 = t.without(ds.get(10), null).with(ds.get(10), null);
+    assertThat(list(t2.all())).containsExactlyElementsOf(ds);
+  }
+
+  private static List<Datom> list(Iterable<Datom> it) {
+    List<Datom> l = new ArrayList<>();
+    for (Datom d : it) l.add(d);
+    return l;
+  }
+}

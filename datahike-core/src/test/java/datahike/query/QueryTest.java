@@ -1,0 +1,125 @@
+package datahike.query;
+
+import static datahike.query.Q.edn;
+import static datahike.query.Q.list;
+import static datahike.query.Q.q;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import datahike.DatahikeException;
+import datahike.Datom;
+import datahike.edn.Keyword;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class QueryTest {
+  static MemDb people(int n) {
+    List<Datom> ds = new ArrayList<>();
+    for (int i = 1; i <= n; i++) {
+      ds.add(MemDb.datom(i, "name", i % 100 == 0 ? "Ivan" : "P" + i));
+      ds.add(MemDb.datom(i, "age", (long) (i % 90)));
+      ds.add(MemDb.datom(i, "salary", (long) (i * 1000)));
+    }
+    return MemDb.of(ds);
+  }
+
+  @Test
+  void relation_isASetOfLists() {
+    MemDb db = people(3);
+    Object r = q("[:find ?e ?n :where [?e :name ?n]]", db);
+    assertThat(r).isInstanceOf(Set.class);
+    assertThat(Q.coll(r))
+        .containsExactlyInAnyOrder(list(1L, "P1"), list(2L, "P2"), list(3L, "P3"));
+  }
+
+  @Test
+  void findSpecs_shapes() {
+    MemDb db = people(3);
+    assertThat(q("[:find ?n . :where [1 :name ?n]]", db)).isEqualTo("P1");
+    assertThat(q("[:find [?n ?a] :where [1 :name ?n] [1 :age ?a]]", db)).isEqualTo(list("P1", 1L));
+    assertThat(Q.coll(q("[:find [?e ...] :where [?e :name]]", db)))
+        .containsExactlyInAnyOrder(1L, 2L, 3L);
+    assertThat(q("[:find ?n . :where [9 :name ?n]]", db)).isNull();
+    assertThat(q("[:find [?n ?a] :where [9 :name ?n] [9 :age ?a]]", db)).isNull();
+    Object maps = q("[:find ?e ?n :keys e n :where [?e :name ?n] [(= ?e 1)]]", db);
+    assertThat(Q.coll(maps))
+        .containsExactly(Map.of(Keyword.of("e"), 1L, Keyword.of("n"), "P1"));
+    Object strs = q("[:find ?e :strs e :where [?e :name \"P2\"]]", db);
+    assertThat(Q.coll(strs)).containsExactly(Map.of("e", 2L));
+  }
+
+  @Test
+  void with_keepsDuplicates() {
+    Object r = q("[:find ?h :with ?m :in [[?m ?h]]]", edn("[[\"a\" 1] [\"b\" 1]]"));
+    assertThat(Q.coll(r)).containsExactly(list(1L), list(1L));
+  }
+
+  @Test
+  void planner_startsWithTheSelectivePattern() {
+    MemDb db = people(2000);
+    db.scanned = 0;
+    Object r = q("[:find ?e ?a :where [?e :age ?a] [?e :name \"Ivan\"]]", db);
+    assertThat(Q.coll(r)).hasSize(20);
+    // 20 matches of the name, then one :age lookup per match: nowhere near the 2000 ages.
+    assertThat(db.scanned).isLessThan(100);
+  }
+
+  @Test
+  void planner_pushesComparisonsIntoRangeScans() {
+    MemDb db = people(2000);
+    db.scanned = 0;
+    Object r = q("[:find ?e :where [?e :salary ?s] [(> ?s 1990000)]]", db);
+    assertThat(Q.coll(r)).hasSize(10);
+    assertThat(db.scanned).isLessThan(20);
+    db.scanned = 0;
+    Object r2 = q("[:find ?e :in $ ?max :where [?e :salary ?s] [(< ?s ?max)]]", db, 5000L);
+    assertThat(Q.coll(r2)).hasSize(4);
+    assertThat(db.scanned).isLessThan(20);
+  }
+
+  @Test
+  void unconnectedPredicate_stillFilters() {
+    MemDb db = people(3);
+    Object r = q("[:find ?n :where [?e :name ?n] [(ground 5) ?x] [(< ?x 3)]]", db);
+    assertThat(Q.coll(r)).isEmpty();
+  }
+
+  @Test
+  void errors_insufficientBindingsAndUnknownFunctions() {
+    MemDb db = people(3);
+    assertThatThrownBy(() -> q("[:find ?x :where [(zero? ?x)]]"))
+        .isInstanceOf(DatahikeException.class)
+        .hasMessageContaining("Insufficient bindings: #{?x} not bound in [(zero? ?x)]");
+    assertThatThrownBy(() -> q("[:find ?e ?x :in [?e ...] :where [(fun ?e) ?x]]", list(1L)))
+        .hasMessageContaining("Unknown function 'fun in [(fun ?e) ?x]");
+    assertThatThrownBy(() -> q("[:find ?e :in $ :where [$2 ?e :name]]", db))
+        .hasMessageContaining("Where uses unknown source vars: [$2]");
+  }
+
+  @Test
+  void timeout_cancelsCleanly() {
+    MemDb db = people(400);
+    Object query = edn("[:find ?a ?b ?c :where [?a :age] [?b :age] [?c :age] [(< ?a ?b ?c)]]");
+    assertThatThrownBy(() -> Query.q(query, list(db), QueryOptions.DEFAULTS.withTimeout(50)))
+        .isInstanceOf(DatahikeException.class)
+        .satisfies(e -> assertThat(((DatahikeException) e).code()).isEqualTo(
+            Keyword.of("query/timeout")));
+  }
+
+  @Test
+  void explain_listsStepsWithEstimatesAndActuals() {
+    MemDb db = people(100);
+    List<Map<Keyword, Object>> steps =
+        Query.explain(
+            edn("[:find ?e ?a :where [?e :age ?a] [?e :name \"Ivan\"]]"),
+            list(db),
+            QueryOptions.DEFAULTS);
+    assertThat(steps).hasSize(2);
+    assertThat(steps.get(0).get(Keyword.of("clause"))).isEqualTo("[?e :name \"Ivan\"]");
+    assertThat(steps.get(1).get(Keyword.of("strategy"))).isEqualTo(Keyword.of("lookup"));
+    assertThat(steps.get(1).get(Keyword.of("actual-rows"))).isEqualTo(1L);
+  }
+}
