@@ -164,6 +164,8 @@ public final class EdnPrinter {
       sb.append("#bytes \"").append(Base64.getEncoder().encodeToString(b)).append('"');
     } else if (x instanceof Datom) {
       sb.append(x);
+    } else if (x instanceof java.util.regex.Pattern p) {
+      sb.append("#\"").append(p.pattern()).append('"');
     } else if (x instanceof Collection
         || x instanceof Map
         || x instanceof Map.Entry

@@ -405,6 +405,9 @@ public final class EdnReader {
         lex.skip();
         push(DISCARD, (char) 0, null);
         return NONE;
+      case '"':
+        lex.skip();
+        return regex();
       case '^':
         lex.skip();
         push(META, (char) 0, null);
@@ -448,6 +451,33 @@ public final class EdnReader {
           return NONE;
         }
         throw error("No dispatch macro for '#" + c + "'", formLine, formColumn);
+    }
+  }
+
+  /**
+   * A Clojure regex literal {@code #"..."} (not EDN, but how Datalog queries written for Datahike
+   * spell patterns): the text up to the closing quote, backslashes kept, compiled to a {@link
+   * java.util.regex.Pattern}.
+   */
+  private Object regex() {
+    StringBuilder sb = new StringBuilder();
+    while (true) {
+      int c = lex.peek();
+      if (c < 0) throw error("Unclosed regex literal: unexpected end of input", formLine, formColumn);
+      lex.skip();
+      if (c == '"') break;
+      sb.append((char) c);
+      if (c == '\\') {
+        int n = lex.peek();
+        if (n < 0) throw error("Unclosed regex literal: unexpected end of input", formLine, formColumn);
+        lex.skip();
+        sb.append((char) n);
+      }
+    }
+    try {
+      return java.util.regex.Pattern.compile(sb.toString());
+    } catch (java.util.regex.PatternSyntaxException e) {
+      throw error("Invalid regex #\"" + sb + "\": " + e.getDescription(), formLine, formColumn);
     }
   }
 

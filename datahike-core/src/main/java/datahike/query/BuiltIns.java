@@ -202,7 +202,8 @@ final class BuiltIns {
                 : ThreadLocalRandom.current().nextDouble() * Num.toDouble(args[0]));
     def(
         "rand-int",
-        args -> (long) Math.floor(ThreadLocalRandom.current().nextDouble() * Num.toDouble(args[0])));
+        args ->
+            (long) Math.floor(ThreadLocalRandom.current().nextDouble() * Num.toDouble(args[0])));
     def("number?", args -> args[0] instanceof Number);
     def("int?", args -> Num.kindOrNeg(args[0]) == Num.LONG);
     def("double?", args -> args[0] instanceof Double);
@@ -289,7 +290,9 @@ final class BuiltIns {
         args ->
             args.length == 2
                 ? Symbol.of(args[0] + "/" + args[1])
-                : args[0] instanceof Keyword k ? Symbol.of(k.fullName()) : Symbol.of(Clj.str(args[0])));
+                : args[0] instanceof Keyword k
+                    ? Symbol.of(k.fullName())
+                    : Symbol.of(Clj.str(args[0])));
     def(
         "name",
         args -> {
@@ -342,7 +345,8 @@ final class BuiltIns {
     }
     if (o instanceof java.util.function.Function<?, ?> f) {
       @SuppressWarnings("unchecked")
-      java.util.function.Function<Object, Object> g = (java.util.function.Function<Object, Object>) f;
+      java.util.function.Function<Object, Object> g =
+          (java.util.function.Function<Object, Object>) f;
       return args -> g.apply(args[0]);
     }
     throw new TypeMismatch("Not a function: " + Forms.print(o));
@@ -385,7 +389,8 @@ final class BuiltIns {
         "hash-map",
         args -> {
           if (args.length % 2 != 0) {
-            throw new TypeMismatch("No value supplied for key: " + Forms.print(args[args.length - 1]));
+            throw new TypeMismatch(
+                "No value supplied for key: " + Forms.print(args[args.length - 1]));
           }
           Map<Object, Object> m = new LinkedHashMap<>();
           for (int i = 0; i + 1 < args.length; i += 2) {
@@ -488,10 +493,12 @@ final class BuiltIns {
         });
     def(
         "keys",
-        args -> args[0] instanceof Map<?, ?> m && !m.isEmpty() ? new ArrayList<>(m.keySet()) : null);
+        args ->
+            args[0] instanceof Map<?, ?> m && !m.isEmpty() ? new ArrayList<>(m.keySet()) : null);
     def(
         "vals",
-        args -> args[0] instanceof Map<?, ?> m && !m.isEmpty() ? new ArrayList<>(m.values()) : null);
+        args ->
+            args[0] instanceof Map<?, ?> m && !m.isEmpty() ? new ArrayList<>(m.values()) : null);
     def(
         "conj",
         args -> {

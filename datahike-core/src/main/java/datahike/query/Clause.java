@@ -48,6 +48,10 @@ sealed interface Clause {
    * be bound by it. Each branch is a conjunction.
    */
   record Or(
-      Symbol src, List<Symbol> required, List<Symbol> free, List<List<Clause>> branches, Object form)
+      Symbol src,
+      List<Symbol> required,
+      List<Symbol> free,
+      List<List<Clause>> branches,
+      Object form)
       implements Clause {}
 }

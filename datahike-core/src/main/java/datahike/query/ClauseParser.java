@@ -211,7 +211,8 @@ final class ClauseParser {
     if (join.isEmpty()) {
       throw error("Insufficient bindings: none of #{} is bound in " + Forms.print(form), form);
     }
-    return new Clause.Or(src, List.copyOf(required), List.copyOf(free), List.copyOf(branches), form);
+    return new Clause.Or(
+        src, List.copyOf(required), List.copyOf(free), List.copyOf(branches), form);
   }
 
   private static List<Symbol> varList(List<?> l, Object form) {

@@ -93,7 +93,9 @@ final class Clj {
     int rb = rank(b);
     if (ra != rb || ra == 10 || ra == 11) {
       throw new TypeMismatch(
-          a.getClass().getSimpleName() + " cannot be compared with " + b.getClass().getSimpleName());
+          a.getClass().getSimpleName()
+              + " cannot be compared with "
+              + b.getClass().getSimpleName());
     }
     if (ra == 9) {
       List<?> x = (List<?>) a;

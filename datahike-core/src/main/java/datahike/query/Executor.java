@@ -68,7 +68,8 @@ final class Executor {
           for (Relation r : ctx.rels) {
             rows = Math.max(rows, r.size());
           }
-          ctx.stats.add(depth, c.form(), how, bestCost, ctx.empty ? 0 : rows, System.nanoTime() - t0);
+          long ns = System.nanoTime() - t0;
+          ctx.stats.add(depth, c.form(), how, bestCost, ctx.empty ? 0 : rows, ns);
         }
       }
       ClauseParser.collectBound(c, bound);
@@ -242,7 +243,10 @@ final class Executor {
     }
     return DatahikeException.of(
         "query/insufficient-bindings",
-        "Insufficient bindings: " + Forms.printSet(missing) + " not bound in " + Forms.print(c.form()),
+        "Insufficient bindings: "
+            + Forms.printSet(missing)
+            + " not bound in "
+            + Forms.print(c.form()),
         "vars",
         missing,
         "form",
@@ -339,7 +343,9 @@ final class Executor {
       if (src instanceof Db db) {
         PatternOps.Resolved r = resolved.computeIfAbsent(c, k -> new PatternOps.Resolved(p, db));
         Object[] range = range(ctx, r, clauses, done);
-        return PatternOps.matchDb(ctx, r, range == null ? null : range[0], range == null ? null : range[1]);
+        Object from = range == null ? null : range[0];
+        Object to = range == null ? null : range[1];
+        return PatternOps.matchDb(ctx, r, from, to);
       }
       if (src instanceof Collection<?> coll) {
         return PatternOps.matchColl(ctx, p, coll);
@@ -384,7 +390,10 @@ final class Executor {
     if (!missing.isEmpty()) {
       throw DatahikeException.of(
           "query/insufficient-bindings",
-          "Insufficient bindings: " + Forms.printSet(missing) + " not bound in " + Forms.print(form),
+          "Insufficient bindings: "
+              + Forms.printSet(missing)
+              + " not bound in "
+              + Forms.print(form),
           "vars",
           missing,
           "form",

@@ -17,7 +17,12 @@ final class FnOps {
       if (f == null) {
         throw DatahikeException.of(
             "query/unknown-function",
-            "Unknown " + (predicate ? "predicate" : "function") + " '" + s + " in " + Forms.print(form),
+            "Unknown "
+                + (predicate ? "predicate" : "function")
+                + " '"
+                + s
+                + " in "
+                + Forms.print(form),
             "fn",
             s,
             "form",

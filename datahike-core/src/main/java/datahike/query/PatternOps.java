@@ -148,7 +148,7 @@ final class PatternOps {
     return pos == 1 ? (Object) d.a() : value(d, pos);
   }
 
-  /** A bound value normalised for comparison at {@code pos}; {@link #NOTHING} if it cannot match. */
+  /** A bound value normalised for comparison at {@code pos}; {@link #NOTHING} if it can't match. */
   static Object normBound(Resolved r, int pos, Object val) {
     switch (pos) {
       case 0:
@@ -293,9 +293,13 @@ final class PatternOps {
     Symbol[] vars = concat(rel.vars, l.newVars);
     List<Object[]> out = new ArrayList<>();
     String how;
-    if (fan >= 0 && rel.size() * fan <= base * 2 + 16) {
+    // An index lookup costs a few node visits; a scan one datom each: look up only when the
+    // bound rows are few compared to the datoms the pattern would scan.
+    if (fan >= 0 && rel.size() * fan * 4 <= base + 64) {
       how = "lookup";
       Object[] nb = new Object[5];
+      int[] bpos = boundPositions(l);
+      Map<Key, List<Datom>> memo = new HashMap<>();
       for (Object[] row : rel.rows) {
         if (!normalizeRow(r, l, row, nb)) {
           continue;
@@ -304,7 +308,19 @@ final class PatternOps {
         int a = l.kind[1] == BOUND ? (Integer) nb[1] : r.a;
         Object v = l.kind[2] == BOUND ? nb[2] : r.v;
         long tx = l.kind[3] == BOUND ? (Long) nb[3] : r.tx;
-        for (Datom d : r.db.search(e, a, v, tx)) {
+        Object[] k = new Object[bpos.length];
+        for (int i = 0; i < bpos.length; i++) {
+          k[i] = nb[bpos[i]];
+        }
+        List<Datom> found = memo.get(new Key(k));
+        if (found == null) {
+          found = new ArrayList<>();
+          for (Datom d : r.db.search(e, a, v, tx)) {
+            found.add(d);
+          }
+          memo.put(new Key(k), found);
+        }
+        for (Datom d : found) {
           ctx.deadline.tick();
           if (!boundMatch(l, d, nb)) {
             continue;

@@ -231,7 +231,8 @@ final class QueryParser {
   private static Symbol lastVar(List<?> l, Object find) {
     Object last = l.get(l.size() - 1);
     if (l.size() < 2 || !Forms.isVar(last)) {
-      throw error("Cannot parse :find, aggregate should end with a variable: " + Forms.print(l), find);
+      throw error(
+          "Cannot parse :find, aggregate should end with a variable: " + Forms.print(l), find);
     }
     return (Symbol) last;
   }

@@ -107,7 +107,8 @@ final class TextFns {
           String s = string(args[0]);
           return s.isEmpty()
               ? s
-              : s.substring(0, 1).toUpperCase(Locale.ROOT) + s.substring(1).toLowerCase(Locale.ROOT);
+              : s.substring(0, 1).toUpperCase(Locale.ROOT)
+                  + s.substring(1).toLowerCase(Locale.ROOT);
         });
     str("trim", args -> string(args[0]).strip());
     str("triml", args -> string(args[0]).stripLeading());

@@ -129,7 +129,7 @@ class EdnReaderErrorTest {
         arguments("#<foo>", 1, 1, "No dispatch macro for '#<'"),
         arguments("#?(:clj 1)", 1, 1, "No dispatch macro for '#?'"),
         arguments("#!foo", 1, 1, "No dispatch macro"),
-        arguments("#\"re\"", 1, 1, "No dispatch macro"),
+        arguments("#\"[a-\"", 1, 1, "Invalid regex"),
         arguments("# foo", 1, 1, "No dispatch macro"),
         arguments("#(inc %)", 1, 1, "No dispatch macro"),
         arguments("#a: 1", 1, 1, "Invalid tag: #a:"),

@@ -99,11 +99,11 @@ class BuiltInsTest {
           (pr-str "a" 1)                   | "\\"a\\" 1"
           (print-str "a" 1)                | "a 1"
           (prn-str :k)                     | ":k\\n"
-          (re-find #"a+" "baac")           | "aa"
-          (re-find #"(a)(b)" "xaby")       | ["ab" "a" "b"]
-          (re-matches #"a+b" "aab")        | "aab"
-          (re-matches #"a+b" "xaab")       | nil
-          (re-seq #"a+" "abaac")           | ["a" "aa"]
+          (re-find "a+" "baac")           | "aa"
+          (re-find "(a)(b)" "xaby")       | ["ab" "a" "b"]
+          (re-matches "a+b" "aab")        | "aab"
+          (re-matches "a+b" "xaab")       | nil
+          (re-seq "a+" "abaac")           | ["a" "aa"]
           (clojure.string/blank? " ")      | true
           (clojure.string/includes? "abc" "b") | true
           (clojure.string/starts-with? "abc" "ab") | true
@@ -112,7 +112,7 @@ class BuiltInsTest {
           (clojure.string/lower-case "AB") | "ab"
           (clojure.string/trim " a ")      | "a"
           (clojure.string/join "," [1 2])  | "1,2"
-          (clojure.string/split "a,b" #",") | ["a" "b"]
+          (clojure.string/split "a,b" ",") | ["a" "b"]
           (tuple 1 :a)                     | [1 :a]
           (untuple [1 2])                  | [1 2]
           (ground 5)                       | 5

@@ -139,7 +139,8 @@ class PlannerPropertyTest {
     }
     if (kind < 6) {
       Symbol f = rnd.nextBoolean() ? LT : rnd.nextBoolean() ? EQ : NOT_EQ;
-      Object other = rnd.nextBoolean() ? boundVar(rnd, bound) : (Object) (long) (1 + rnd.nextInt(6));
+      Object other =
+          rnd.nextBoolean() ? boundVar(rnd, bound) : (Object) (long) (1 + rnd.nextInt(6));
       List<Object> call = EdnList.of(f, boundVar(rnd, bound), other);
       return Q.list(call);
     }
@@ -159,7 +160,8 @@ class PlannerPropertyTest {
           Q.list(Symbol.of("?o"), ATTRS[rnd.nextInt(ATTRS.length)], v);
       return EdnList.of(Symbol.of("or-join"), Q.list(v), b1, b2);
     }
-    Object a = rnd.nextBoolean() && !bound.isEmpty() ? boundVar(rnd, bound) : term(rnd, bound, true);
+    Object a =
+        rnd.nextBoolean() && !bound.isEmpty() ? boundVar(rnd, bound) : term(rnd, bound, true);
     Object b = term(rnd, bound, true);
     for (Object o : new Object[] {a, b}) {
       if (Forms.isVar(o)) {
