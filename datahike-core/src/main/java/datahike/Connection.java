@@ -60,6 +60,12 @@ public final class Connection implements AutoCloseable {
     return shared.unlisten(key);
   }
 
+  /** See {@link Datahike#gcStorage}. */
+  public long gcStorage(java.util.Date removeBefore) {
+    check();
+    return shared.gcStorage(removeBefore);
+  }
+
   private void check() {
     if (closed) {
       throw DatahikeException.of("connection/closed", "The connection is closed", "config", shared.config.toMap());

@@ -79,6 +79,23 @@ public final class Datahike {
     return with(db, txData);
   }
 
+  /**
+   * Loads entities exported from another database (entity maps or datoms), in order, in one
+   * transaction. Returns the report.
+   */
+  public static TxReport loadEntities(Connection conn, Object entities) {
+    return conn.transact(entities);
+  }
+
+  /**
+   * Deletes stored blobs unreachable from the current head and from snapshots younger than {@code
+   * removeBefore}; returns the number of blobs removed. In-memory databases keep nothing to
+   * collect and return 0.
+   */
+  public static long gcStorage(Connection conn, Date removeBefore) {
+    return conn.gcStorage(removeBefore);
+  }
+
   /** Registers a transaction function callable as {@code [:name args...]} in transactions. */
   public static void registerTxFunction(Keyword name, TxFunction fn) {
     datahike.tx.Registry.registerTxFunction(name, fn);
@@ -121,6 +138,26 @@ public final class Datahike {
     List<Object> in = new ArrayList<>();
     for (Object o : inputs) in.add(o);
     return (T) Query.q(form, unwrap(in), opts);
+  }
+
+  /**
+   * Runs a query and returns {@code {:ret result :query-stats [...]}}: one entry per executed
+   * clause with its strategy and estimated and actual row counts (Datahike's query-stats).
+   */
+  public static Map<Keyword, Object> queryStats(Object query, Object... inputs) {
+    List<Object> in = new ArrayList<>();
+    for (Object o : inputs) in.add(o);
+    return Query.queryStats(form(query), unwrap(in), QueryOptions.DEFAULTS);
+  }
+
+  /**
+   * The plan a query ran with: per clause the strategy, estimated rows and actual rows (more than
+   * Datahike shows).
+   */
+  public static List<Map<Keyword, Object>> explain(Object query, Object... inputs) {
+    List<Object> in = new ArrayList<>();
+    for (Object o : inputs) in.add(o);
+    return Query.explain(form(query), unwrap(in), QueryOptions.DEFAULTS);
   }
 
   private static QueryOptions queryOptions(Map<?, ?> m) {

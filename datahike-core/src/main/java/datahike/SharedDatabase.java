@@ -64,6 +64,10 @@ final class SharedDatabase {
     return listeners.remove(key) != null;
   }
 
+  long gcStorage(java.util.Date removeBefore) {
+    return 0;
+  }
+
   void close() {
     listeners.clear();
   }
