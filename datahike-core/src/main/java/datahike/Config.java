@@ -142,6 +142,9 @@ public final class Config {
     String backend = backend().name();
     if (backend.equals("mem")) backend = "memory";
     Object where = s.containsKey(PATH) ? s.get(PATH) : s.get(ID);
+    if (s.containsKey(PATH)) {
+      where = java.nio.file.Path.of(String.valueOf(where)).toAbsolutePath().normalize();
+    }
     return backend + ":" + where;
   }
 

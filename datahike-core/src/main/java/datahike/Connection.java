@@ -25,6 +25,28 @@ public final class Connection implements AutoCloseable {
     return Database.wrap(shared.current());
   }
 
+  /**
+   * Catches up with transactions committed by other processes on the same stored database and
+   * returns the new current value (in-memory databases: same as {@link #db()}).
+   */
+  public Database refresh() {
+    check();
+    return Database.wrap(shared.refresh());
+  }
+
+  /** Writes the indices of a stored database now instead of at the next periodic flush. */
+  public void sync() {
+    check();
+    shared.sync();
+  }
+
+  /**
+   * Group-commit figures of a stored database since it was opened: {@code [syncs, transactions]}.
+   */
+  public long[] commitStats() {
+    return shared.commitStats();
+  }
+
   /** The configuration this connection was opened with. */
   public Config config() {
     return shared.config;
@@ -72,9 +94,11 @@ public final class Connection implements AutoCloseable {
     }
   }
 
-  /** Releases the connection. The database stays. */
+  /** Releases the connection; the last connection of a stored database closes it. */
   @Override
   public void close() {
+    if (closed) return;
     closed = true;
+    DatabaseRegistry.close(shared.config, shared);
   }
 }

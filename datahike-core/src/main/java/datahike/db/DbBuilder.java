@@ -61,6 +61,14 @@ public final class DbBuilder {
   }
 
   /**
+   * A database with no datoms yet and the given counters, whose trees and schema the caller fills
+   * in (opening a stored database).
+   */
+  public static DbValue emptyShell(DbValue.DbFlags flags, long maxEid, long maxTx) {
+    return DbValue.empty(flags, Schema.empty(flags.attributeRefs()), maxEid, maxTx);
+  }
+
+  /**
    * {@code db} with {@code datoms} added to the current indices directly (no transaction, no
    * history, no schema processing); the ids are taken as given. Used for the system entities and
    * bulk initialisation.

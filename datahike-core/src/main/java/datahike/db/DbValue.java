@@ -47,10 +47,14 @@ public final class DbValue extends AbstractDb {
     this.tavet = DatomTree.empty(DatomOrder.AVET, true);
   }
 
-  /** An empty database (attribute-refs databases start with the system entities). */
+  /** An empty database value with the given schema and counters. */
+  public static DbValue empty(DbFlags flags, Schema schema, long maxEid, long maxTx) {
+    return new DbValue(flags, schema, maxEid, maxTx);
+  }
+
+  /** An empty database (attribute-refs databases then get the system entities). */
   public static DbValue empty(DbFlags flags, Schema schema) {
-    DbValue db = new DbValue(flags, schema, 0, TX0);
-    return db;
+    return empty(flags, schema, 0, TX0);
   }
 
   private DbValue copyOf() {

@@ -28,11 +28,35 @@ public final class DatomTree {
   private final DatomOrder order;
   private final boolean temporal;
   private final Node root;
+  /** Where stub nodes load from; null for trees that live only in memory. */
+  private final NodeStore store;
 
-  private DatomTree(DatomOrder order, boolean temporal, Node root) {
+  private DatomTree(DatomOrder order, boolean temporal, Node root, NodeStore store) {
     this.order = order;
     this.temporal = temporal;
     this.root = root;
+    this.store = store;
+  }
+
+  private DatomTree(DatomOrder order, boolean temporal, Node root) {
+    this(order, temporal, root, null);
+  }
+
+  /** This tree's content in a tree whose nodes are all stored and load lazily from {@code store}. */
+  public static DatomTree stored(
+      DatomOrder order, boolean temporal, NodeStore store, String rootAddress, long count) {
+    return new DatomTree(order, temporal, rootAddress == null ? null : Node.stub(rootAddress, count), store);
+  }
+
+  /** The tree with another root, sharing this tree's order and store. */
+  private DatomTree withRoot(Node r) {
+    return new DatomTree(order, temporal, r, store);
+  }
+
+  /** A loaded node: {@code n} itself, or the content of a stub read through the store. */
+  private Node load(Node n) {
+    if (n == null || !n.isStub()) return n;
+    return store.load(n.address);
   }
 
   /** An empty tree. {@code temporal} trees also order by tx and added. */
@@ -97,11 +121,11 @@ public final class DatomTree {
 
   /** The datom equal to {@code key} (in this order's components), or null. */
   public Datom get(Datom key) {
-    Node n = root;
+    Node n = load(root);
     if (n == null) return null;
     while (!n.isLeaf()) {
       int i = childFor(n, key);
-      n = n.kids[i];
+      n = load(n.kids[i]);
     }
     int i = search(n, key);
     return i >= 0 ? n.keys[i] : null;
@@ -173,10 +197,10 @@ public final class DatomTree {
     if (root == null) {
       Datom[] keys = new Datom[edit == null ? 1 : MAX];
       keys[0] = d;
-      return new DatomTree(order, temporal, new Node(keys, null, 1, 1, edit));
+      return withRoot(new Node(keys, null, 1, 1, edit));
     }
     Op op = new Op(edit);
-    Node n = insert(root, d, op);
+    Node n = insert(load(root), d, op);
     if (!op.changed) return this;
     if (op.right != null) {
       Node l = n;
@@ -189,7 +213,7 @@ public final class DatomTree {
       kids[1] = r;
       n = new Node(keys, kids, 2, l.count + r.count, edit);
     }
-    return n == root ? this : new DatomTree(order, temporal, n);
+    return n == root ? this : withRoot(n);
   }
 
   private Node insert(Node n, Datom d, Op op) {
@@ -200,7 +224,7 @@ public final class DatomTree {
       return insertAt(n, -i - 1, d, null, op);
     }
     int i = childFor(n, d);
-    Node child = n.kids[i];
+    Node child = load(n.kids[i]);
     Node nc = insert(child, d, op);
     if (!op.changed) return n;
     Node right = op.right;
@@ -295,11 +319,11 @@ public final class DatomTree {
   public DatomTree without(Datom d, Object edit) {
     if (root == null) return this;
     Op op = new Op(edit);
-    Node n = remove(root, d, op);
+    Node n = remove(load(root), d, op);
     if (!op.changed) return this;
-    while (n != null && !n.isLeaf() && n.len == 1) n = n.kids[0];
+    while (n != null && !n.isLeaf() && n.len == 1) n = load(n.kids[0]);
     if (n != null && n.len == 0) n = null;
-    return new DatomTree(order, temporal, n);
+    return withRoot(n);
   }
 
   private Node remove(Node n, Datom d, Op op) {
@@ -315,7 +339,7 @@ public final class DatomTree {
       return m;
     }
     int i = childFor(n, d);
-    Node nc = remove(n.kids[i], d, op);
+    Node nc = remove(load(n.kids[i]), d, op);
     if (!op.changed) return n;
     Node m = n.editable(op.edit) ? n : copy(n, op.edit, 0);
     m.count--;
@@ -328,6 +352,8 @@ public final class DatomTree {
     if (nc.len < MIN && m.len > 1) {
       int j = i > 0 ? i - 1 : i + 1;
       int lo = Math.min(i, j);
+      m.kids[lo] = load(m.kids[lo]);
+      m.kids[lo + 1] = load(m.kids[lo + 1]);
       rebalance(m, lo, op.edit);
     }
     return m;
@@ -385,6 +411,58 @@ public final class DatomTree {
     }
   }
 
+  // ---------------------------------------------------------------- storage
+
+  /**
+   * Writes every node not yet stored (bottom-up, so a node is only ever written after the nodes
+   * it references) through {@code writer}; returns the root's address, or null for an empty
+   * tree. Stored subtrees are shared and never written again.
+   */
+  public String persist(NodeStore.Writer writer) {
+    return root == null ? null : persist(root, writer);
+  }
+
+  private static String persist(Node n, NodeStore.Writer writer) {
+    if (n.address != null) return n.address;
+    String addr;
+    if (n.isLeaf()) {
+      addr = writer.writeLeaf(n.keys, n.len);
+    } else {
+      String[] kidAddrs = new String[n.len];
+      long[] counts = new long[n.len];
+      for (int i = 0; i < n.len; i++) {
+        kidAddrs[i] = persist(n.kids[i], writer);
+        counts[i] = n.kids[i].count;
+      }
+      addr = writer.writeBranch(n.keys, kidAddrs, counts, n.len);
+    }
+    n.address = addr;
+    return addr;
+  }
+
+  /** The address of the root when the whole tree is stored, else null. */
+  public String rootAddress() {
+    return root == null ? null : root.address;
+  }
+
+  /** Builds a loaded node from decoded content: a leaf, or a branch of stubs. */
+  static Node decoded(String address, Datom[] keys, String[] kidAddrs, long[] kidCounts) {
+    Node n;
+    if (kidAddrs == null) {
+      n = new Node(keys, null, keys.length, keys.length, null);
+    } else {
+      Node[] kids = new Node[keys.length];
+      long c = 0;
+      for (int i = 0; i < kids.length; i++) {
+        kids[i] = Node.stub(kidAddrs[i], kidCounts[i]);
+        c += kidCounts[i];
+      }
+      n = new Node(keys, kids, keys.length, c, null);
+    }
+    n.address = address;
+    return n;
+  }
+
   // ---------------------------------------------------------------- counts
 
   /**
@@ -401,14 +479,14 @@ public final class DatomTree {
   /** Datoms less than key (or, with {@code inclusive}, not greater than key). */
   private long rank(Datom key, boolean inclusive) {
     long r = 0;
-    Node n = root;
+    Node n = load(root);
     while (true) {
       int b = bound(n, key, inclusive);
       if (n.isLeaf()) return r + b;
       for (int i = 0; i < b; i++) r += n.kids[i].count;
       int i = b;
       if (i == n.len) return r;
-      n = n.kids[i];
+      n = load(n.kids[i]);
     }
   }
 
@@ -436,14 +514,14 @@ public final class DatomTree {
 
     Cursor(Datom from, Datom to) {
       this.to = to;
-      Node n = root;
+      Node n = load(root);
       if (n == null) return;
       while (!n.isLeaf()) {
         int i = from == null ? 0 : childFor(n, from);
         depth++;
         path[depth] = n;
         idx[depth] = i;
-        n = n.kids[i];
+        n = load(n.kids[i]);
       }
       leaf = n;
       if (from == null) {
@@ -474,12 +552,12 @@ public final class DatomTree {
         int i = idx[depth] + 1;
         if (i < p.len) {
           idx[depth] = i;
-          Node n = p.kids[i];
+          Node n = load(p.kids[i]);
           while (!n.isLeaf()) {
             depth++;
             path[depth] = n;
             idx[depth] = 0;
-            n = n.kids[0];
+            n = load(n.kids[0]);
           }
           return n;
         }

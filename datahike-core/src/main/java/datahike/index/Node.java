@@ -21,6 +21,11 @@ final class Node {
   long count;
   /** The transaction that may mutate this node in place, or null once published. */
   Object edit;
+  /**
+   * The store key this node is written under, or null while it exists only in memory. A node with
+   * an address and no keys is a stub: its content is loaded through the tree's {@link NodeStore}.
+   */
+  String address;
 
   Node(Datom[] keys, Node[] kids, int len, long count, Object edit) {
     this.keys = keys;
@@ -28,6 +33,17 @@ final class Node {
     this.len = len;
     this.count = count;
     this.edit = edit;
+  }
+
+  /** A stub for a stored node: the address and datom count of a child not loaded here. */
+  static Node stub(String address, long count) {
+    Node n = new Node(null, null, 0, count, null);
+    n.address = address;
+    return n;
+  }
+
+  boolean isStub() {
+    return keys == null;
   }
 
   boolean isLeaf() {

@@ -5,16 +5,12 @@ import static java.nio.file.StandardOpenOption.READ;
 import static java.nio.file.StandardOpenOption.WRITE;
 
 import datahike.DatahikeException;
-import datahike.edn.Keyword;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 
 /**
@@ -43,14 +39,8 @@ final class FileLog {
   /** Default size at which a new segment is started. */
   static final long DEFAULT_SEGMENT_BYTES = 64L << 20;
 
-  /** Header frame of a segment: frame overhead plus the 8-byte first sequence. */
-  static final int SEGMENT_HEADER_BYTES = BlobFrame.OVERHEAD + 8;
-
   /** Most record bytes the committer puts into one group (a larger single append goes alone). */
   static final long MAX_GROUP_BYTES = 16L << 20;
-
-  private static final String SUFFIX = ".log";
-  private static final Keyword SEGMENT = Keyword.of("segment");
 
   private final Path dir;
   private final long segmentBytes;
@@ -97,9 +87,6 @@ final class FileLog {
     return committer;
   }
 
-  /** A segment file and the first sequence its name gives. */
-  record Segment(long firstSeq, Path path) {}
-
   // ---- writing -------------------------------------------------------------------------
 
   long append(List<byte[]> records) {
@@ -131,7 +118,7 @@ final class FileLog {
         roll();
       }
       before("write", active, activePos, frame);
-      writeFully(active, frame, activePos);
+      FileIo.writeFully(active, frame, activePos);
       before("sync", active, activePos, frame);
       active.force(false);
       activePos += frame.length;
@@ -189,27 +176,21 @@ final class FileLog {
   /** Starts segment {@code nextSeq}: header written and synced, directory entry synced. */
   private void roll() throws IOException {
     closeActive();
-    Path p = dir.resolve(name(nextSeq));
+    Path p = dir.resolve(LogSegments.name(nextSeq));
     FileChannel ch = FileChannel.open(p, CREATE_NEW, WRITE);
     try {
-      byte[] header = segmentHeader(nextSeq);
+      byte[] header = LogSegments.header(nextSeq);
       before("write", ch, 0, header);
-      writeFully(ch, header, 0);
+      FileIo.writeFully(ch, header, 0);
       before("sync", ch, 0, header);
       ch.force(true);
-      StoreFile.syncDirectory(dir);
+      FileIo.syncDirectory(dir);
     } catch (IOException | RuntimeException e) {
       ch.close();
       throw e;
     }
     active = ch;
-    activePos = SEGMENT_HEADER_BYTES;
-  }
-
-  private static byte[] segmentHeader(long firstSeq) {
-    byte[] payload = new byte[8];
-    BlobFrame.putLong(payload, 0, firstSeq);
-    return BlobFrame.encode(BlobFrame.KIND_LOG_SEGMENT, payload);
+    activePos = LogSegments.SEGMENT_HEADER_BYTES;
   }
 
   /**
@@ -222,21 +203,21 @@ final class FileLog {
           closeActive();
           poisoned = null;
           try {
-            List<Segment> segs = segments();
+            List<LogSegments.Segment> segs = LogSegments.list(dir);
             if (segs.isEmpty()) {
               nextSeq = 1;
             } else {
-              Segment last = segs.get(segs.size() - 1);
-              Scan s = scan(last, true, Long.MAX_VALUE, null);
+              LogSegments.Segment last = segs.get(segs.size() - 1);
+              LogSegments.Scan s = LogSegments.scan(last, true, Long.MAX_VALUE, null);
               FileChannel ch = FileChannel.open(last.path(), READ, WRITE);
               try {
-                if (s.tornHeader) {
+                if (s.tornHeader()) {
                   // Crashed while starting this segment: no group can be in it. Start it again.
                   ch.truncate(0);
-                  writeFully(ch, segmentHeader(last.firstSeq()), 0);
+                  FileIo.writeFully(ch, LogSegments.header(last.firstSeq()), 0);
                   ch.force(true);
-                } else if (s.torn) {
-                  ch.truncate(s.end);
+                } else if (s.torn()) {
+                  ch.truncate(s.end());
                   ch.force(true);
                 }
               } catch (IOException | RuntimeException e) {
@@ -244,8 +225,8 @@ final class FileLog {
                 throw e;
               }
               active = ch;
-              activePos = s.tornHeader ? SEGMENT_HEADER_BYTES : s.end;
-              nextSeq = s.nextSeq;
+              activePos = s.tornHeader() ? LogSegments.SEGMENT_HEADER_BYTES : s.end();
+              nextSeq = s.nextSeq();
             }
           } catch (IOException e) {
             throw DatahikeException.of(
@@ -293,7 +274,7 @@ final class FileLog {
   void truncateBefore(long seq) {
     committer.exclusive(this::ensureWritable);
     try {
-      List<Segment> segs = segments();
+      List<LogSegments.Segment> segs = LogSegments.list(dir);
       boolean deleted = false;
       // Segment i holds only records below seq when segment i+1 starts at or before seq.
       // The last segment always stays: it carries the numbering on.
@@ -302,7 +283,7 @@ final class FileLog {
         deleted = true;
       }
       if (deleted) {
-        StoreFile.syncDirectory(dir);
+        FileIo.syncDirectory(dir);
       }
     } catch (IOException e) {
       throw DatahikeException.of(
@@ -316,7 +297,7 @@ final class FileLog {
     long bound = durableSeq;
     List<LogEntry> out = new ArrayList<>();
     try {
-      List<Segment> segs = segments();
+      List<LogSegments.Segment> segs = LogSegments.list(dir);
       int start = 0;
       for (int i = 0; i < segs.size(); i++) {
         if (segs.get(i).firstSeq() <= fromSeq) {
@@ -325,7 +306,7 @@ final class FileLog {
       }
       long expect = -1;
       for (int i = start; i < segs.size(); i++) {
-        Segment seg = segs.get(i);
+        LogSegments.Segment seg = segs.get(i);
         if (expect >= 0 && seg.firstSeq() != expect) {
           throw DatahikeException.of(
               "store/corrupt",
@@ -340,14 +321,14 @@ final class FileLog {
               "offset",
               0L);
         }
-        Scan s;
+        LogSegments.Scan s;
         try {
-          s = scan(seg, i == segs.size() - 1, fromSeq, out);
+          s = LogSegments.scan(seg, i == segs.size() - 1, fromSeq, out);
         } catch (NoSuchFileException e) {
           expect = -1; // removed by a concurrent truncation: those records were released
           continue;
         }
-        expect = s.nextSeq;
+        expect = s.nextSeq();
       }
     } catch (IOException e) {
       throw DatahikeException.of(
@@ -359,206 +340,5 @@ final class FileLog {
       }
     }
     return out;
-  }
-
-  /** Where a scan of one segment ended: offset after the last good group, next sequence. */
-  private record Scan(long end, long nextSeq, boolean torn, boolean tornHeader) {}
-
-  /**
-   * Reads segment {@code seg} from the start, adding records from {@code fromSeq} on to {@code out}
-   * (if not null). Groups wholly before {@code fromSeq} are skipped by their headers without
-   * checksumming them, unless {@code out} is null (recovery checks every group).
-   */
-  private Scan scan(Segment seg, boolean isLast, long fromSeq, List<LogEntry> out)
-      throws IOException {
-    try (FileChannel ch = FileChannel.open(seg.path(), READ)) {
-      long size = ch.size();
-      String where = seg.path() + "@0";
-      try {
-        byte[] h = readFully(ch, 0, (int) Math.min(size, SEGMENT_HEADER_BYTES));
-        BlobFrame.check(where, h, 0, h.length, BlobFrame.KIND_LOG_SEGMENT, 1, BlobFrame.VERSION);
-        if (h.length != SEGMENT_HEADER_BYTES
-            || BlobFrame.getLong(h, BlobFrame.HEADER_BYTES) != seg.firstSeq()) {
-          throw BlobFrame.corrupt(where, "segment header does not match the file name", null);
-        }
-      } catch (DatahikeException e) {
-        if (!isCorrupt(e)) {
-          throw e;
-        }
-        if (!isLast || validGroupAfter(ch, 0, size)) {
-          throw corruptAt(seg, 0, e);
-        }
-        return new Scan(0, seg.firstSeq(), true, true);
-      }
-      long pos = SEGMENT_HEADER_BYTES;
-      long expect = seg.firstSeq();
-      byte[] head = new byte[BlobFrame.HEADER_BYTES + LogCodec.GROUP_HEADER];
-      while (pos < size) {
-        where = seg.path() + "@" + pos;
-        String problem = null;
-        int n = -1;
-        if (size - pos < head.length) {
-          problem = "truncated group header";
-        } else {
-          readInto(ch, pos, head);
-          n = BlobFrame.getInt(head, 8);
-          if (BlobFrame.getInt(head, 0) != BlobFrame.MAGIC) {
-            problem = "bad magic number";
-          } else if ((head[5] & 0xff) > BlobFrame.VERSION) {
-            BlobFrame.check(
-                where,
-                head,
-                0,
-                head.length,
-                BlobFrame.KIND_LOG_GROUP,
-                1,
-                BlobFrame.VERSION); // throws :store/too-new
-          } else if (n < LogCodec.GROUP_HEADER || pos + BlobFrame.OVERHEAD + n > size) {
-            problem = "group length " + n + " runs past the end of the segment";
-          }
-        }
-        if (problem == null) {
-          long first = BlobFrame.getLong(head, BlobFrame.HEADER_BYTES);
-          int count = BlobFrame.getInt(head, BlobFrame.HEADER_BYTES + 8);
-          long frameLen = BlobFrame.OVERHEAD + (long) n;
-          boolean skip = out != null && first == expect && count > 0 && first + count <= fromSeq;
-          if (skip) {
-            expect += count;
-            pos += frameLen;
-            continue;
-          }
-          byte[] frame = readFully(ch, pos, (int) frameLen);
-          try {
-            List<LogEntry> entries =
-                LogCodec.decode(
-                    where, frame, 0, frame.length, out == null ? Long.MAX_VALUE : fromSeq);
-            first = LogCodec.firstSeq(frame, 0);
-            if (first != expect) {
-              throw corruptAt(
-                  seg,
-                  pos,
-                  BlobFrame.corrupt(
-                      where,
-                      "group starts at record " + first + " where " + expect + " was expected",
-                      null));
-            }
-            if (out != null) {
-              out.addAll(entries);
-            }
-            expect += LogCodec.count(frame, 0);
-            pos += frameLen;
-            continue;
-          } catch (DatahikeException e) {
-            if (!isCorrupt(e) || e.data().containsKey(SEGMENT)) {
-              throw e;
-            }
-            problem = e.getMessage();
-          }
-        }
-        if (!isLast || validGroupAfter(ch, pos + 1, size)) {
-          throw corruptAt(seg, pos, BlobFrame.corrupt(where, problem, null));
-        }
-        return new Scan(pos, expect, true, false);
-      }
-      return new Scan(pos, expect, false, false);
-    }
-  }
-
-  /**
-   * True when some valid group frame starts in {@code [from, size)}: then the damage before it is
-   * not a torn tail. Reads the rest of the segment and tries every occurrence of the magic.
-   */
-  private static boolean validGroupAfter(FileChannel ch, long from, long size) throws IOException {
-    if (from >= size) {
-      return false;
-    }
-    byte[] rest = readFully(ch, from, (int) Math.min(size - from, Integer.MAX_VALUE - 8));
-    for (int i = 0; i + BlobFrame.OVERHEAD + LogCodec.GROUP_HEADER <= rest.length; i++) {
-      if (BlobFrame.getInt(rest, i) != BlobFrame.MAGIC || rest[i + 4] != BlobFrame.KIND_LOG_GROUP) {
-        continue;
-      }
-      int n = BlobFrame.getInt(rest, i + 8);
-      if (n < LogCodec.GROUP_HEADER || (long) i + BlobFrame.OVERHEAD + n > rest.length) {
-        continue;
-      }
-      try {
-        LogCodec.decode("", rest, i, BlobFrame.OVERHEAD + n, Long.MAX_VALUE);
-        return true;
-      } catch (DatahikeException e) {
-        // not a group; keep looking
-      }
-    }
-    return false;
-  }
-
-  private static boolean isCorrupt(DatahikeException e) {
-    return e.code().fullName().equals("store/corrupt");
-  }
-
-  private static DatahikeException corruptAt(Segment seg, long offset, DatahikeException cause) {
-    return DatahikeException.of(
-        "store/corrupt",
-        "log segment "
-            + seg.path()
-            + " is corrupt at offset "
-            + offset
-            + " ("
-            + cause.getMessage()
-            + "); records after it were acknowledged, so this is not a"
-            + " torn tail",
-        "segment",
-        seg.path().toString(),
-        "offset",
-        offset,
-        cause);
-  }
-
-  /** The segments, ordered by first sequence. */
-  List<Segment> segments() throws IOException {
-    List<Segment> out = new ArrayList<>();
-    try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir, "*" + SUFFIX)) {
-      for (Path p : ds) {
-        String n = p.getFileName().toString();
-        String digits = n.substring(0, n.length() - SUFFIX.length());
-        if (digits.length() == 20 && digits.chars().allMatch(Character::isDigit)) {
-          out.add(new Segment(Long.parseLong(digits), p));
-        }
-      }
-    } catch (NoSuchFileException e) {
-      return out;
-    }
-    out.sort(Comparator.comparingLong(Segment::firstSeq));
-    return out;
-  }
-
-  static String name(long firstSeq) {
-    return String.format("%020d", firstSeq) + SUFFIX;
-  }
-
-  // ---- file helpers ----------------------------------------------------------------------
-
-  static void writeFully(FileChannel ch, byte[] b, long pos) throws IOException {
-    ByteBuffer buf = ByteBuffer.wrap(b);
-    while (buf.hasRemaining()) {
-      pos += ch.write(buf, pos);
-    }
-  }
-
-  static byte[] readFully(FileChannel ch, long pos, int len) throws IOException {
-    byte[] b = new byte[len];
-    readInto(ch, pos, b);
-    return b;
-  }
-
-  private static void readInto(FileChannel ch, long pos, byte[] b) throws IOException {
-    ByteBuffer buf = ByteBuffer.wrap(b);
-    while (buf.hasRemaining()) {
-      int r = ch.read(buf, pos + buf.position());
-      if (r < 0) {
-        // The file shrank under us (a writer truncated a torn tail): leave zeros, which fail
-        // the checks like any torn bytes.
-        break;
-      }
-    }
   }
 }

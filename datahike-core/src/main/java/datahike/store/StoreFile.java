@@ -1,16 +1,8 @@
 package datahike.store;
 
-import static java.nio.file.StandardOpenOption.CREATE;
-import static java.nio.file.StandardOpenOption.CREATE_NEW;
-import static java.nio.file.StandardOpenOption.READ;
-import static java.nio.file.StandardOpenOption.WRITE;
-
 import datahike.DatahikeException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.lang.management.ManagementFactory;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -19,7 +11,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.Iterator;
@@ -27,11 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.TreeSet;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The file backend, the default durable store: one directory holding
@@ -55,18 +42,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * same batch) would be faster still, but need an index of key to offset loaded by every reader and
  * compaction for garbage collection; not worth it until a benchmark asks.
  *
- * <p><b>The head</b> lives in two slots rather than one file replaced by rename: a compare-and-set
- * overwrites the older slot in place (write, truncate, {@code force}) under {@code head.lock} with
- * the next slot sequence number, and a reader takes the valid slot with the higher number. A torn
- * write can only damage the slot being written, so the previous head stays readable; a rename-based
- * scheme would also be atomic but costs a file creation, a rename and a directory sync per update,
- * and leaves nothing to fall back on if the new file is damaged. Caveat for callers: rot in the
- * newest slot falls back to the previous head too, so keep the log records the previous head needs
- * (truncate the log only up to the older of the last two heads).
+ * <p><b>The head</b> lives in two alternating slots; see {@link FileHead}. <b>The log</b> is a
+ * directory of segment files; see {@link FileLog} and {@link LogSegments}.
  *
- * <p><b>The writer lock</b> is an exclusive {@link FileLock} on {@code lock}, which the OS drops
- * when the process dies. Java file locks are per process, so a JVM-wide semaphore per store
- * directory keeps two instances in one JVM apart as well.
+ * <p><b>The writer lock</b> is an OS file lock; see {@link FileWriterLock}.
  */
 final class StoreFile implements Store {
   private static final String FORMAT_TEXT = "datahike-java file store";
@@ -75,15 +54,10 @@ final class StoreFile implements Store {
   private static final List<String> OWN_FILES =
       List.of("blobs", "log", "lock", "head.lock", "head.0", "head.1");
 
-  /** Writer semaphores of this JVM, by store directory. */
-  private static final ConcurrentHashMap<Path, Semaphore> WRITERS = new ConcurrentHashMap<>();
-
-  /** Head locks of this JVM, by store directory (file locks do not exclude within a JVM). */
-  private static final ConcurrentHashMap<Path, ReentrantLock> HEADS = new ConcurrentHashMap<>();
-
   private final Path root;
   private final Path blobs;
   private final FileLog log;
+  private final FileHead head;
   private volatile boolean closed;
   private volatile Lock held;
 
@@ -91,6 +65,7 @@ final class StoreFile implements Store {
     this.root = root;
     this.blobs = root.resolve("blobs");
     this.log = new FileLog(root.resolve("log"), segmentBytes);
+    this.head = new FileHead(root);
   }
 
   /** Opens the store in {@code path}, creating it when the directory is missing or empty. */
@@ -104,7 +79,7 @@ final class StoreFile implements Store {
       checkFormat(root);
       return new StoreFile(root, segmentBytes);
     } catch (IOException e) {
-      throw io("cannot open the store in " + path, path, e);
+      throw FileIo.io("cannot open the store in " + path, path, e);
     }
   }
 
@@ -117,15 +92,15 @@ final class StoreFile implements Store {
    * Creates the store in {@code dir}, which must be missing, empty, or hold only what a deleted or
    * half-created store leaves. Leftover heads and log segments (a deletion interrupted after the
    * marker went) are removed so that the new store starts empty; leftover blobs are harmless,
-   * nothing references them. Two processes creating at once both succeed: neither writes heads or
-   * segments while creating.
+   * nothing references them. Creation holds the writer lock, so a creator racing another creator,
+   * or a deleter, waits for it and then finds the store made (or gone).
    */
   private static void create(Path dir) throws IOException {
     if (Files.isDirectory(dir)) {
       try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
         for (Path p : ds) {
           String n = p.getFileName().toString();
-          if (!OWN_FILES.contains(n) && !n.startsWith(".format-")) {
+          if (!OWN_FILES.contains(n) && !n.startsWith(".format-") && !n.equals("format")) {
             throw DatahikeException.of(
                 "store/config",
                 dir + " exists and is not a datahike store (it holds " + n + ")",
@@ -134,37 +109,62 @@ final class StoreFile implements Store {
           }
         }
       }
-      Files.deleteIfExists(dir.resolve("head.0"));
-      Files.deleteIfExists(dir.resolve("head.1"));
-      if (Files.isDirectory(dir.resolve("log"))) {
-        try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir.resolve("log"))) {
+    }
+    Files.createDirectories(dir);
+    Path root = dir.toRealPath();
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    FileWriterLock lock;
+    while (true) {
+      if (Files.exists(root.resolve("format"))) {
+        return; // made by a racing creator, who may now be its writer
+      }
+      try {
+        lock = FileWriterLock.acquire(root, Duration.ofMillis(50));
+        break;
+      } catch (DatahikeException e) {
+        if (!e.code().fullName().equals("store/locked") || System.nanoTime() > deadline) {
+          throw e;
+        }
+      }
+    }
+    try {
+      if (Files.exists(root.resolve("format"))) {
+        return;
+      }
+      Files.deleteIfExists(root.resolve("head.0"));
+      Files.deleteIfExists(root.resolve("head.1"));
+      Path log = root.resolve("log");
+      if (Files.isDirectory(log)) {
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(log)) {
           for (Path p : ds) {
             Files.deleteIfExists(p);
           }
         }
       }
-    }
-    Files.createDirectories(dir);
-    Path b = dir.resolve("blobs");
-    Files.createDirectories(b);
-    for (int i = 0; i < 256; i++) {
-      Path shard = b.resolve(String.format("%02x", i));
-      if (!Files.isDirectory(shard)) {
-        Files.createDirectories(shard);
+      Path b = root.resolve("blobs");
+      Files.createDirectories(b);
+      for (int i = 0; i < 256; i++) {
+        Path shard = b.resolve(StoreKeys.shardName(i));
+        if (!Files.isDirectory(shard)) {
+          Files.createDirectories(shard);
+        }
       }
-    }
-    Files.createDirectories(dir.resolve("log"));
-    syncDirectory(b);
-    // The marker goes last: a store exists once everything it needs exists.
-    byte[] format =
-        BlobFrame.encode(BlobFrame.KIND_FORMAT, FORMAT_TEXT.getBytes(StandardCharsets.UTF_8));
-    Path tmp = dir.resolve(".format-" + Long.toHexString(ThreadLocalRandom.current().nextLong()));
-    writeSynced(tmp, format);
-    Files.move(tmp, dir.resolve("format"), StandardCopyOption.ATOMIC_MOVE);
-    syncDirectory(dir);
-    Path parent = dir.getParent();
-    if (parent != null) {
-      syncDirectory(parent);
+      Files.createDirectories(log);
+      FileIo.syncDirectory(b);
+      // The marker goes last: a store exists once everything it needs exists.
+      byte[] format =
+          BlobFrame.encode(BlobFrame.KIND_FORMAT, FORMAT_TEXT.getBytes(StandardCharsets.UTF_8));
+      Path tmp =
+          root.resolve(".format-" + Long.toHexString(ThreadLocalRandom.current().nextLong()));
+      FileIo.writeSynced(tmp, format);
+      Files.move(tmp, root.resolve("format"), StandardCopyOption.ATOMIC_MOVE);
+      FileIo.syncDirectory(root);
+      Path parent = root.getParent();
+      if (parent != null) {
+        FileIo.syncDirectory(parent);
+      }
+    } finally {
+      lock.release();
     }
   }
 
@@ -200,7 +200,7 @@ final class StoreFile implements Store {
     } catch (NoSuchFileException e) {
       return null;
     } catch (IOException e) {
-      throw io("cannot read blob " + key, p, e);
+      throw FileIo.io("cannot read blob " + key, p, e);
     }
     return BlobFrame.decode(key, framed, BlobFrame.KIND_BLOB).payload();
   }
@@ -218,20 +218,20 @@ final class StoreFile implements Store {
     for (Map.Entry<String, byte[]> e : entries) {
       writes.add(() -> writeBlob(e.getKey(), e.getValue()));
     }
-    StoreIo.runAll(writes);
+    FileIo.runAll(writes);
     List<Runnable> syncs = new ArrayList<>(shards.size());
     for (String s : shards) {
       Path d = blobs.resolve(s);
       syncs.add(
           () -> {
             try {
-              syncDirectory(d);
+              FileIo.syncDirectory(d);
             } catch (IOException e) {
-              throw io("cannot sync directory " + d, d, e);
+              throw FileIo.io("cannot sync directory " + d, d, e);
             }
           });
     }
-    StoreIo.runAll(syncs);
+    FileIo.runAll(syncs);
   }
 
   private void writeBlob(String key, byte[] value) {
@@ -244,7 +244,7 @@ final class StoreFile implements Store {
                 + "-"
                 + Long.toHexString(ThreadLocalRandom.current().nextLong()));
     try {
-      writeSynced(tmp, framed);
+      FileIo.writeSynced(tmp, framed);
       Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
     } catch (IOException e) {
       try {
@@ -252,7 +252,7 @@ final class StoreFile implements Store {
       } catch (IOException ignored) {
         // the next writer removes stale temporaries
       }
-      throw io("cannot write blob " + key, target, e);
+      throw FileIo.io("cannot write blob " + key, target, e);
     }
   }
 
@@ -264,7 +264,7 @@ final class StoreFile implements Store {
       try {
         Files.deleteIfExists(p);
       } catch (IOException e) {
-        throw io("cannot delete blob " + k, p, e);
+        throw FileIo.io("cannot delete blob " + k, p, e);
       }
     }
   }
@@ -288,7 +288,7 @@ final class StoreFile implements Store {
     @Override
     public boolean hasNext() {
       while (!current.hasNext() && shard < 256) {
-        Path d = blobs.resolve(String.format("%02x", shard++));
+        Path d = blobs.resolve(StoreKeys.shardName(shard++));
         List<String> keys = new ArrayList<>();
         try (DirectoryStream<Path> ds = Files.newDirectoryStream(d)) {
           for (Path p : ds) {
@@ -300,7 +300,7 @@ final class StoreFile implements Store {
         } catch (NoSuchFileException e) {
           // shard never created (or store deleted): nothing in it
         } catch (IOException e) {
-          throw io("cannot list blobs in " + d, d, e);
+          throw FileIo.io("cannot list blobs in " + d, d, e);
         }
         current = keys.iterator();
       }
@@ -319,7 +319,7 @@ final class StoreFile implements Store {
   private void removeStaleTemps() {
     long cutoff = System.currentTimeMillis() - STALE_TEMP.toMillis();
     for (int i = 0; i < 256; i++) {
-      Path d = blobs.resolve(String.format("%02x", i));
+      Path d = blobs.resolve(StoreKeys.shardName(i));
       try (DirectoryStream<Path> ds = Files.newDirectoryStream(d, TEMP_PREFIX + "*")) {
         for (Path p : ds) {
           if (Files.getLastModifiedTime(p).toMillis() < cutoff) {
@@ -334,121 +334,19 @@ final class StoreFile implements Store {
 
   // ---- head ----------------------------------------------------------------------------
 
-  /** A valid head slot: which file, its sequence number and the head bytes. */
-  private record Slot(int index, long seq, byte[] content) {}
-
-  private Path slotPath(int i) {
-    return root.resolve("head." + i);
-  }
-
-  /**
-   * Reads slot {@code i}: null when the file is missing, a Slot when valid; {@code :store/corrupt}
-   * propagates (the caller decides), {@code :store/too-new} too.
-   */
-  private Slot readSlot(int i) {
-    Path p = slotPath(i);
-    byte[] b;
-    try {
-      b = Files.readAllBytes(p);
-    } catch (NoSuchFileException e) {
-      return null;
-    } catch (IOException e) {
-      throw io("cannot read " + p, p, e);
-    }
-    byte[] payload = BlobFrame.decode(p.toString(), b, BlobFrame.KIND_HEAD).payload();
-    if (payload.length < 8) {
-      throw BlobFrame.corrupt(p.toString(), "head slot shorter than its sequence number", null);
-    }
-    return new Slot(
-        i, BlobFrame.getLong(payload, 0), Arrays.copyOfRange(payload, 8, payload.length));
-  }
-
-  /** The newest valid slot, null when there is no head; retries briefly around torn reads. */
-  private Slot currentSlot() {
-    for (int attempt = 0; ; attempt++) {
-      Slot best = null;
-      DatahikeException damage = null;
-      for (int i = 0; i < 2; i++) {
-        try {
-          Slot s = readSlot(i);
-          if (s != null && (best == null || s.seq() > best.seq())) {
-            best = s;
-          }
-        } catch (DatahikeException e) {
-          if (!e.code().fullName().equals("store/corrupt")) {
-            throw e;
-          }
-          damage = e;
-        }
-      }
-      if (best != null || damage == null) {
-        return best;
-      }
-      // No valid slot but a damaged one: a writer in another process may be writing the very
-      // first head right now. Look again before calling it corruption.
-      if (attempt == 5) {
-        throw damage;
-      }
-      sleep(10);
-    }
-  }
-
   @Override
   public byte[] readHead() {
     ensureOpen();
-    Slot s = currentSlot();
-    return s == null ? null : s.content();
+    return head.read();
   }
 
   @Override
-  @SuppressWarnings("try") // the FileLock is held, not used, in its try block
   public boolean casHead(byte[] expected, byte[] next) {
     ensureOpen();
     if (next == null) {
       throw new IllegalArgumentException("the head cannot be set to null");
     }
-    ReentrantLock jvm = HEADS.computeIfAbsent(root, k -> new ReentrantLock());
-    jvm.lock();
-    Path lockPath = root.resolve("head.lock");
-    try (FileChannel lc = FileChannel.open(lockPath, CREATE, WRITE);
-        FileLock fl = lc.lock()) {
-      Slot cur;
-      try {
-        cur = currentSlot();
-      } catch (DatahikeException e) {
-        if (!e.code().fullName().equals("store/corrupt")) {
-          throw e;
-        }
-        cur = null; // both slots damaged: only a brand-new head can be set
-        if (expected != null) {
-          throw e;
-        }
-      }
-      if (!Arrays.equals(cur == null ? null : cur.content(), expected)) {
-        return false;
-      }
-      int target = cur == null ? 0 : 1 - cur.index();
-      long seq = cur == null ? 1 : cur.seq() + 1;
-      byte[] payload = new byte[8 + next.length];
-      BlobFrame.putLong(payload, 0, seq);
-      System.arraycopy(next, 0, payload, 8, next.length);
-      byte[] framed = BlobFrame.encode(BlobFrame.KIND_HEAD, payload);
-      Path p = slotPath(target);
-      boolean created = !Files.exists(p);
-      try (FileChannel ch = FileChannel.open(p, CREATE, WRITE)) {
-        FileLog.writeFully(ch, framed, 0);
-        ch.truncate(framed.length);
-        ch.force(true);
-      }
-      if (created) {
-        syncDirectory(root);
-      }
-      return true;
-    } catch (IOException e) {
-      throw io("cannot write the head in " + root, root, e);
-    } finally {
-      jvm.unlock();
-    }
+    return head.compareAndSet(expected, next);
   }
 
   // ---- log -----------------------------------------------------------------------------
@@ -476,69 +374,25 @@ final class StoreFile implements Store {
   @Override
   public WriterLock lockWriter(Duration wait) {
     ensureOpen();
-    long deadline = System.nanoTime() + Math.max(0, wait.toNanos());
-    Semaphore jvm = WRITERS.computeIfAbsent(root, k -> new Semaphore(1));
+    FileWriterLock fl = FileWriterLock.acquire(root, wait);
     try {
-      if (!jvm.tryAcquire(Math.max(0, wait.toNanos()), TimeUnit.NANOSECONDS)) {
-        throw locked(wait, "another store instance in this process");
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw locked(wait, "interrupted");
-    }
-    Path lockPath = root.resolve("lock");
-    FileChannel ch = null;
-    FileLock fl = null;
-    try {
-      ch = FileChannel.open(lockPath, CREATE, READ, WRITE);
-      while ((fl = ch.tryLock()) == null) {
-        long left = deadline - System.nanoTime();
-        if (left <= 0) {
-          throw locked(wait, holder(ch));
-        }
-        sleep(Math.max(1, Math.min(20, TimeUnit.NANOSECONDS.toMillis(left))));
-      }
-      ch.truncate(0);
-      FileLog.writeFully(ch, (pid() + "\n").getBytes(StandardCharsets.UTF_8), 0);
       log.recover();
       removeStaleTemps();
-      Lock l = new Lock(jvm, ch, fl);
-      held = l;
-      return l;
-    } catch (IOException e) {
-      abandon(jvm, ch, fl);
-      throw io("cannot take the writer lock in " + root, lockPath, e);
     } catch (RuntimeException | Error e) {
-      abandon(jvm, ch, fl);
+      fl.release();
       throw e;
     }
+    Lock l = new Lock(fl);
+    held = l;
+    return l;
   }
 
-  /** Undoes a half-taken writer lock. */
-  private static void abandon(Semaphore jvm, FileChannel ch, FileLock fl) {
-    try {
-      if (fl != null) {
-        fl.release();
-      }
-      if (ch != null) {
-        ch.close();
-      }
-    } catch (IOException ignored) {
-      // releasing after a failure; the original error matters
-    } finally {
-      jvm.release();
-    }
-  }
-
+  /** The lock as handed out: releasing it also makes the log read-only again. */
   private final class Lock implements WriterLock {
-    private final Semaphore jvm;
-    private final FileChannel channel;
-    private final FileLock lock;
+    private final FileWriterLock lock;
     private boolean released;
 
-    Lock(Semaphore jvm, FileChannel channel, FileLock lock) {
-      this.jvm = jvm;
-      this.channel = channel;
+    Lock(FileWriterLock lock) {
       this.lock = lock;
     }
 
@@ -556,45 +410,8 @@ final class StoreFile implements Store {
         if (held == this) {
           held = null;
         }
-        try {
-          lock.release();
-          channel.close();
-        } catch (IOException e) {
-          // Closing the channel releases the lock in any case.
-        } finally {
-          jvm.release();
-        }
+        lock.release();
       }
-    }
-  }
-
-  private DatahikeException locked(Duration wait, String holder) {
-    return DatahikeException.of(
-        "store/locked",
-        "the store in " + root + " already has a writer (" + holder + "); waited " + wait,
-        "path",
-        root.toString(),
-        "holder",
-        holder,
-        "waited-ms",
-        wait.toMillis());
-  }
-
-  private static String holder(FileChannel ch) {
-    try {
-      long n = Math.min(ch.size(), 200);
-      String s = new String(FileLog.readFully(ch, 0, (int) n), StandardCharsets.UTF_8).trim();
-      return s.isEmpty() ? "another process" : "process " + s;
-    } catch (IOException e) {
-      return "another process";
-    }
-  }
-
-  private static String pid() {
-    try {
-      return Long.toString(ProcessHandle.current().pid());
-    } catch (UnsupportedOperationException e) {
-      return ManagementFactory.getRuntimeMXBean().getName();
     }
   }
 
@@ -623,12 +440,14 @@ final class StoreFile implements Store {
   @Override
   public void deleteAll() {
     ensureOpen();
-    Lock own = held != null ? held : (Lock) lockWriter(Duration.ZERO);
+    // Take the bare lock, not lockWriter(): a store whose log is damaged must still be deletable.
+    Lock mine = held;
+    FileWriterLock bare = mine == null ? FileWriterLock.acquire(root, Duration.ZERO) : null;
     try {
       // The marker first: from here on the store does not exist, even if deleting the rest is
-      // interrupted (a later create then finds only our own directories and reuses them).
+      // interrupted (a later create removes the leftover heads and log).
       Files.deleteIfExists(root.resolve("format"));
-      syncDirectory(root);
+      FileIo.syncDirectory(root);
       log.close();
       deleteTree(root.resolve("log"));
       deleteTree(blobs);
@@ -636,9 +455,14 @@ final class StoreFile implements Store {
         Files.deleteIfExists(root.resolve(f));
       }
     } catch (IOException e) {
-      throw io("cannot delete the store in " + root, root, e);
+      throw FileIo.io("cannot delete the store in " + root, root, e);
     } finally {
-      own.close();
+      if (mine != null) {
+        mine.close();
+      }
+      if (bare != null) {
+        bare.release();
+      }
       close();
     }
     try {
@@ -665,38 +489,4 @@ final class StoreFile implements Store {
 
   // ---- helpers -------------------------------------------------------------------------
 
-  /** Writes {@code bytes} to a new file and syncs it. */
-  static void writeSynced(Path p, byte[] bytes) throws IOException {
-    try (FileChannel ch = FileChannel.open(p, CREATE_NEW, WRITE)) {
-      FileLog.writeFully(ch, bytes, 0);
-      ch.force(true);
-    }
-  }
-
-  /**
-   * Makes a directory's entries (created, renamed, removed files) durable. On Windows a directory
-   * cannot be opened, and NTFS journals the entries anyway, so failure there is ignored.
-   */
-  static void syncDirectory(Path dir) throws IOException {
-    try (FileChannel ch = FileChannel.open(dir, READ)) {
-      ch.force(true);
-    } catch (IOException e) {
-      if (!System.getProperty("os.name", "").startsWith("Windows")) {
-        throw e;
-      }
-    }
-  }
-
-  private static void sleep(long ms) {
-    try {
-      Thread.sleep(ms);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw DatahikeException.of("store/interrupted", "interrupted while waiting", e);
-    }
-  }
-
-  static DatahikeException io(String what, Path path, IOException e) {
-    return DatahikeException.of("store/io", what + ": " + e, "path", String.valueOf(path), e);
-  }
 }

@@ -109,8 +109,12 @@ final class StoreKeys {
   /** The subdirectory name ({@code 00}..{@code ff}) holding {@code key}. */
   static String shard(String key) {
     byte[] utf8 = key.getBytes(StandardCharsets.UTF_8);
-    int b = BlobFrame.crc(utf8, 0, utf8.length) & 0xff;
-    return new String(new char[] {HEX_LOWER[b >>> 4], HEX_LOWER[b & 15]});
+    return shardName(BlobFrame.crc(utf8, 0, utf8.length) & 0xff);
+  }
+
+  /** The name of shard directory {@code i} (0..255): two lower-case hex digits. */
+  static String shardName(int i) {
+    return new String(new char[] {HEX_LOWER[i >>> 4 & 15], HEX_LOWER[i & 15]});
   }
 
   private static final char[] HEX_LOWER = "0123456789abcdef".toCharArray();

@@ -30,8 +30,13 @@ final class DatomWriter {
 
   /** Keeps history for this attribute in this database? */
   private static boolean keepsHistory(TxState s, int a) {
-    if (!s.db.flags().keepHistory()) return false;
-    Attribute at = s.db.attribute(a);
+    return keepsHistory(s.db, a);
+  }
+
+  /** True when retractions of attribute {@code a} go to the temporal indices. */
+  static boolean keepsHistory(DbValue db, int a) {
+    if (!db.flags().keepHistory()) return false;
+    Attribute at = db.attribute(a);
     if (at == null) return true;
     return !at.noHistory() && at.ident() != TX_INSTANT;
   }
@@ -129,6 +134,7 @@ final class DatomWriter {
 
   /** Removes every trace of {@code d} from current and temporal indices (purge). */
   static void purge(TxState s, Datom d) {
+    s.purged.add(d);
     Datom cur = s.db.find(d.e, d.a, d.v);
     if (cur != null && cur.tx() == d.tx() && d.added()) {
       s.db.removeCurrent(cur);
@@ -145,7 +151,11 @@ final class DatomWriter {
   }
 
   private static boolean isSchemaAttr(TxState s, int a) {
-    Keyword k = s.db.attrIdent(a);
+    return isSchemaAttr(s.db, a);
+  }
+
+  static boolean isSchemaAttr(DbValue db, int a) {
+    Keyword k = db.attrIdent(a);
     return k != null && SCHEMA_ATTRS.contains(k);
   }
 
@@ -156,7 +166,11 @@ final class DatomWriter {
    * Datahike's update-schema / remove-schema do datom by datom.
    */
   static void updateSchema(TxState s, long e) {
-    DbValue db = s.db;
+    updateSchema(s.db, e);
+  }
+
+  /** Recomputes the schema definition of entity {@code e} in a transient database. */
+  public static void updateSchema(DbValue db, long e) {
     Schema schema = db.schema();
     boolean refs = db.attributeRefs();
     Map<Keyword, Object> def = new LinkedHashMap<>();

@@ -40,7 +40,11 @@ public final class Transactor {
 
   /** The outcome of one transaction. */
   public record Result(
-      DbValue dbAfter, List<Datom> txData, Map<Object, Long> tempids, Map<Keyword, Object> txMeta) {}
+      DbValue dbAfter,
+      List<Datom> txData,
+      Map<Object, Long> tempids,
+      Map<Keyword, Object> txMeta,
+      List<Datom> purged) {}
 
   private final DbValue before;
   private final List<?> txData;
@@ -151,7 +155,7 @@ public final class Transactor {
     s.tempids.put(CURRENT_TX, s.tx);
     s.db.setMaxTx(s.tx);
     DbValue after = s.db.persistent();
-    return new Result(after, List.copyOf(s.txData), s.tempids, meta);
+    return new Result(after, List.copyOf(s.txData), s.tempids, meta, List.copyOf(s.purged));
   }
 
   private static final Object NIL = new Object();

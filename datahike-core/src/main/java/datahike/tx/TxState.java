@@ -19,6 +19,8 @@ final class TxState {
   final DbValue db;
   final long tx;
   final List<Datom> txData = new ArrayList<>();
+  /** Datoms purged by this transaction (removed from every index, reported nowhere else). */
+  final List<Datom> purged = new ArrayList<>();
   final LinkedHashMap<Object, Long> tempids;
   /** The tempids fixed when this attempt started. */
   final Map<Object, Long> initialTempids;

@@ -35,6 +35,7 @@ import org.junit.jupiter.api.Test;
  * fresh configuration plus a few hooks that reach behind the store to damage what it wrote (so that
  * torn writes and rot are tested the same way everywhere).
  */
+@SuppressWarnings("try") // writer locks are held, not used, in try blocks
 abstract class AbstractStoreContractTest {
 
   /** The configuration of a fresh store that does not exist yet. */

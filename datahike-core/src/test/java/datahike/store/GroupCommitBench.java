@@ -22,6 +22,7 @@ import java.util.concurrent.atomic.LongAdder;
  * java -cp target/classes:target/test-classes datahike.store.GroupCommitBench /work/tmp-bench 3
  * </pre>
  */
+@SuppressWarnings("try") // writer locks are held, not used, in try blocks
 final class GroupCommitBench {
   private GroupCommitBench() {}
 

@@ -18,6 +18,7 @@ import java.util.Map;
  *       printing each sequence number once it is acknowledged (the parent kills it).
  * </ul>
  */
+@SuppressWarnings("try") // writer locks are held, not used, in try blocks
 final class StoreChildMain {
   private StoreChildMain() {}
 

@@ -1,0 +1,487 @@
+package datahike.durable;
+
+import datahike.DatahikeException;
+import datahike.Datom;
+import datahike.codec.TxRecord;
+import datahike.codec.TxRecordCodec;
+import datahike.db.DbBuilder;
+import datahike.db.DbValue;
+import datahike.db.IndexType;
+import datahike.edn.Keyword;
+import datahike.index.DatomOrder;
+import datahike.index.DatomTree;
+import datahike.store.LogEntry;
+import datahike.store.Store;
+import datahike.store.Stores;
+import datahike.tx.Replay;
+import datahike.tx.Transactor;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * A database kept in a {@link Store}: the writer side (transactions made durable through the log
+ * with group commit, index nodes and a new head written now and then) and the reader side
+ * (opening lazily from the head, replaying the log tail, catching up with other processes).
+ *
+ * <p>Durability: a transaction is acknowledged only after its log record is durable; nodes are
+ * written before any head that names them; the head is replaced by compare-and-set. A crash at any
+ * point leaves the last head (whose nodes are durable) plus the log, which together hold exactly
+ * the acknowledged transactions.
+ *
+ * <p>Several processes: writes take the store's writer lock, held while this process writes and
+ * released after a short idle time, and first catch up with what other processes appended.
+ */
+public final class DurableDb implements AutoCloseable {
+  /** Datoms of novelty after which the indices are written and the log truncated. */
+  static final long FLUSH_NOVELTY = 200_000;
+  /** How long the writer lock is kept after the last write, for a burst of transactions. */
+  static final long LINGER_MS = 200;
+
+  private final Map<Keyword, Object> storeConfig;
+  private final Store store;
+  private final StoredNodes nodes;
+  private final DbValue.DbFlags flags;
+  private final Duration lockWait;
+  private final ReentrantLock writeLock = new ReentrantLock();
+  private final CommitPipeline pipeline;
+  private final ScheduledExecutorService linger;
+
+  /** The durable state readers see; swapped as commits become durable. */
+  private volatile DbValue current;
+  /** The state the next transaction starts from (guarded by writeLock). */
+  private DbValue tentative;
+  /** Log sequence of {@code tentative} / of {@code current}. */
+  private long tentativeSeq;
+  private volatile long durableSeq;
+  /** The log sequence the stored head covers. */
+  private long headSeq;
+  private byte[] headBytes;
+  private Store.WriterLock writer;
+  private long lastWrite;
+  private long novelty;
+  private volatile boolean closed;
+
+  private DurableDb(Map<Keyword, Object> storeConfig, Store store, Duration lockWait, HeadRecord head, byte[] headBytes) {
+    this.storeConfig = storeConfig;
+    this.store = store;
+    this.flags = head.flags();
+    this.lockWait = lockWait;
+    long heapDatoms = Math.max(100_000, Runtime.getRuntime().maxMemory() / 4 / 200);
+    this.nodes = new StoredNodes(store, heapDatoms);
+    this.headBytes = headBytes;
+    this.headSeq = head.logSeq();
+    this.pipeline = new CommitPipeline(store, this::published, this::recover);
+    this.linger =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "datahike-writer-linger");
+              t.setDaemon(true);
+              return t;
+            });
+    DbValue db = fromHead(head);
+    this.current = db;
+    this.tentative = db;
+    this.tentativeSeq = head.logSeq();
+    this.durableSeq = head.logSeq();
+    catchUp();
+  }
+
+  // ------------------------------------------------------------------ lifecycle
+
+  /**
+   * Creates a database in the store {@code storeConfig} names. Fails with {@code :db/exists} when
+   * one is there.
+   */
+  public static void create(Map<Keyword, Object> storeConfig, DbValue.DbFlags flags) {
+    try (Store store = Stores.open(storeConfig)) {
+      if (store.readHead() != null) throw alreadyExists(storeConfig);
+      try (Store.WriterLock lock = store.lockWriter(Duration.ofSeconds(30))) {
+        DbValue db = DbBuilder.empty(flags, null);
+        StoredNodes nodes = new StoredNodes(store, 10_000);
+        HeadRecord head = headOf(db, nodes, 0);
+        nodes.flush();
+        if (!store.casHead(null, head.encode())) throw alreadyExists(storeConfig);
+      }
+    }
+  }
+
+  /** True when the store holds a database. */
+  public static boolean exists(Map<Keyword, Object> storeConfig) {
+    if (!Stores.exists(storeConfig)) return false;
+    try (Store store = Stores.open(storeConfig)) {
+      return store.readHead() != null;
+    }
+  }
+
+  /** Deletes the database and its store. */
+  public static void delete(Map<Keyword, Object> storeConfig) {
+    if (Stores.exists(storeConfig)) Stores.delete(storeConfig);
+  }
+
+  /**
+   * Opens the database: reads the head (not the indices, which load lazily) and replays the log
+   * after it. {@code expected} are the settings the caller's configuration asks for; a database
+   * created with others is refused.
+   */
+  public static DurableDb open(Map<Keyword, Object> storeConfig, DbValue.DbFlags expected, Duration lockWait) {
+    Store store = Stores.open(storeConfig);
+    try {
+      byte[] bytes = store.readHead();
+      if (bytes == null) {
+        throw DatahikeException.of(
+            "db/missing",
+            "Database does not exist: " + storeConfig + ". Create it first with createDatabase.",
+            "store", storeConfig);
+      }
+      HeadRecord head = HeadRecord.decode(bytes);
+      if (expected != null && !expected.equals(head.flags())) {
+        throw DatahikeException.of(
+            "db/config-mismatch",
+            "Database was created with " + describe(head.flags()) + " but the configuration asks for "
+                + describe(expected),
+            "stored", describe(head.flags()), "requested", describe(expected));
+      }
+      return new DurableDb(storeConfig, store, lockWait, head, bytes);
+    } catch (RuntimeException e) {
+      store.close();
+      throw e;
+    }
+  }
+
+  private static String describe(DbValue.DbFlags f) {
+    return "{:keep-history? " + f.keepHistory() + " :attribute-refs? " + f.attributeRefs()
+        + " :schema-flexibility " + (f.schemaOnRead() ? ":read" : ":write") + "}";
+  }
+
+  private static DatahikeException alreadyExists(Map<Keyword, Object> storeConfig) {
+    return DatahikeException.of(
+        "db/exists", "Database already exists: " + storeConfig, "store", storeConfig);
+  }
+
+  /** The database value described by a head, with lazily loaded trees. */
+  private DbValue fromHead(HeadRecord head) {
+    DbValue empty = DbBuilder.emptyShell(head.flags(), head.maxEid(), head.maxTx());
+    DbValue t = empty.transientCopy();
+    DatomTree[] cur = new DatomTree[3];
+    DatomTree[] tmp = new DatomTree[3];
+    DatomOrder[] orders = {DatomOrder.EAVT, DatomOrder.AEVT, DatomOrder.AVET};
+    for (int i = 0; i < 3; i++) {
+      HeadRecord.Root c = head.roots().get(HeadRecord.TREES[i]);
+      HeadRecord.Root h = head.roots().get(HeadRecord.TREES[i + 3]);
+      cur[i] = DatomTree.stored(orders[i], false, nodes, c == null ? null : c.address(), c == null ? 0 : c.count());
+      tmp[i] = DatomTree.stored(orders[i], true, nodes, h == null ? null : h.address(), h == null ? 0 : h.count());
+    }
+    t.setTrees(cur, tmp);
+    Replay.rebuildSchema(t);
+    return t.persistent();
+  }
+
+  /** Writes the trees of {@code db} (their unstored nodes) and returns the head naming them. */
+  private static HeadRecord headOf(DbValue db, StoredNodes nodes, long logSeq) {
+    Map<String, HeadRecord.Root> roots = new LinkedHashMap<>();
+    IndexType[] idx = {IndexType.EAVT, IndexType.AEVT, IndexType.AVET};
+    for (int i = 0; i < 3; i++) {
+      DatomTree c = db.tree(idx[i]);
+      roots.put(HeadRecord.TREES[i], new HeadRecord.Root(c.persist(nodes), c.size()));
+    }
+    for (int i = 0; i < 3; i++) {
+      DatomTree h = db.temporalTree(idx[i]);
+      roots.put(HeadRecord.TREES[i + 3], new HeadRecord.Root(h.persist(nodes), h.size()));
+    }
+    return new HeadRecord(HeadRecord.FORMAT, db.flags(), db.maxTx(), db.maxEid(), logSeq, roots);
+  }
+
+  // ------------------------------------------------------------------ reading
+
+  /** The latest durable database value. Never blocks. */
+  public DbValue current() {
+    return current;
+  }
+
+  /**
+   * Catches up with transactions other processes committed since this value was read, and
+   * returns the new current value.
+   */
+  public DbValue refresh() {
+    writeLock.lock();
+    try {
+      if (pipeline.idle()) catchUp();
+      return current;
+    } finally {
+      writeLock.unlock();
+    }
+  }
+
+  /** Replays log records after {@code tentativeSeq}; reloads from the head when they are gone. */
+  private void catchUp() {
+    List<LogEntry> entries = store.readLog(tentativeSeq + 1);
+    if (!entries.isEmpty() && entries.get(0).seq() > tentativeSeq + 1) {
+      reloadFromHead();
+      entries = store.readLog(tentativeSeq + 1);
+    } else if (entries.isEmpty()) {
+      byte[] h = store.readHead();
+      if (h != null && !java.util.Arrays.equals(h, headBytes)) {
+        HeadRecord head = HeadRecord.decode(h);
+        if (head.logSeq() > tentativeSeq) {
+          reloadFromHead();
+          entries = store.readLog(tentativeSeq + 1);
+        }
+      }
+    }
+    if (entries.isEmpty()) return;
+    DbValue t = tentative.transientCopy();
+    long seq = tentativeSeq;
+    for (LogEntry e : entries) {
+      TxRecord r;
+      try {
+        r = TxRecordCodec.decode(e.payload());
+      } catch (DatahikeException ex) {
+        throw DatahikeException.of(
+            "store/corrupt", "Log record " + e.seq() + " is damaged: " + ex.getMessage(), "seq", e.seq(), ex);
+      }
+      Replay.apply(t, r.tx(), r.maxEid(), r.datoms(), r.purged());
+      novelty += r.datoms().size();
+      seq = e.seq();
+    }
+    DbValue db = t.persistent();
+    tentative = db;
+    current = db;
+    tentativeSeq = seq;
+    durableSeq = seq;
+  }
+
+  private void reloadFromHead() {
+    byte[] bytes = store.readHead();
+    HeadRecord head = HeadRecord.decode(bytes);
+    DbValue db = fromHead(head);
+    headBytes = bytes;
+    headSeq = head.logSeq();
+    tentative = db;
+    current = db;
+    tentativeSeq = head.logSeq();
+    durableSeq = head.logSeq();
+    novelty = 0;
+  }
+
+  // ------------------------------------------------------------------ writing
+
+  /** One committed transaction: the state before it and what it did. */
+  public record Committed(DbValue before, Transactor.Result result) {}
+
+  /** Runs a transaction and returns once it is durable. */
+  public Committed transact(Object txData, Map<Keyword, Object> txMeta) {
+    CommitPipeline.Pending p;
+    DbValue before;
+    Transactor.Result r;
+    writeLock.lock();
+    try {
+      checkOpen();
+      ensureWriter();
+      before = tentative;
+      r = Transactor.transact(before, txData, txMeta);
+      byte[] record =
+          TxRecordCodec.encode(
+              new TxRecord(r.dbAfter().maxTx(), r.dbAfter().maxEid(), r.txData(), r.purged()));
+      p = pipeline.enqueue(record, r.dbAfter());
+      tentative = r.dbAfter();
+      tentativeSeq++;
+      novelty += r.txData().size();
+      lastWrite = System.nanoTime();
+    } finally {
+      writeLock.unlock();
+    }
+    pipeline.await(p);
+    afterCommit();
+    return new Committed(before, r);
+  }
+
+  /** Called by the pipeline, in log order, as each record becomes durable. */
+  private void published(CommitPipeline.Pending p) {
+    current = (DbValue) p.payload;
+    durableSeq = p.seq;
+  }
+
+  /** After a failed append: the next transaction starts again from the durable state. */
+  private void recover() {
+    writeLock.lock();
+    try {
+      tentative = current;
+      tentativeSeq = durableSeq;
+      pipeline.recovered();
+    } finally {
+      writeLock.unlock();
+    }
+  }
+
+  private void ensureWriter() {
+    if (writer != null) return;
+    writer = store.lockWriter(lockWait);
+    try {
+      catchUp();
+    } catch (RuntimeException e) {
+      writer.close();
+      writer = null;
+      throw e;
+    }
+  }
+
+  /** Flushes when enough novelty piled up, and schedules the release of an idle writer lock. */
+  private void afterCommit() {
+    if (novelty >= FLUSH_NOVELTY && writeLock.tryLock()) {
+      try {
+        if (pipeline.idle()) flush();
+      } finally {
+        writeLock.unlock();
+      }
+    }
+    linger.schedule(this::releaseIfIdle, LINGER_MS, TimeUnit.MILLISECONDS);
+  }
+
+  private void releaseIfIdle() {
+    if (!writeLock.tryLock()) return;
+    try {
+      boolean idleLongEnough = System.nanoTime() - lastWrite >= TimeUnit.MILLISECONDS.toNanos(LINGER_MS);
+      if (writer != null && idleLongEnough && pipeline.idle()) {
+        writer.close();
+        writer = null;
+      }
+    } finally {
+      writeLock.unlock();
+    }
+  }
+
+  /**
+   * Writes the indices of the durable state and a new head naming them, then lets the log drop the
+   * records the head covers. Call with the write lock held, the pipeline idle and the writer lock
+   * held.
+   */
+  private void flush() {
+    if (durableSeq == headSeq) return;
+    DbValue db = current;
+    HeadRecord head = headOf(db, nodes, durableSeq);
+    nodes.flush();
+    byte[] bytes = head.encode();
+    if (!store.casHead(headBytes, bytes)) {
+      throw DatahikeException.of(
+          "store/head-conflict",
+          "The database head changed under this writer; another process wrote without the lock",
+          "store", storeConfig);
+    }
+    headBytes = bytes;
+    headSeq = durableSeq;
+    store.truncateLogBefore(headSeq + 1);
+    novelty = 0;
+    // Continue from stored trees so the in-memory nodes can be dropped.
+    DbValue reloaded = fromHead(head);
+    current = reloaded;
+    tentative = reloaded;
+  }
+
+  /** Writes pending indices now (also done on close). */
+  public void sync() {
+    writeLock.lock();
+    try {
+      checkOpen();
+      if (durableSeq == headSeq) return;
+      ensureWriter();
+      flush();
+    } finally {
+      writeLock.unlock();
+    }
+  }
+
+  /**
+   * Deletes stored nodes unreachable from the current head that were written before {@code
+   * removeBefore} (younger ones may belong to a snapshot still being read or written). Returns
+   * how many blobs were deleted.
+   */
+  public long gcStorage(Date removeBefore) {
+    writeLock.lock();
+    try {
+      checkOpen();
+      ensureWriter();
+      if (pipeline.idle()) flush();
+      Set<String> reachable = new HashSet<>();
+      HeadRecord head = HeadRecord.decode(headBytes);
+      for (HeadRecord.Root r : head.roots().values()) {
+        if (r.address() != null) mark(r.address(), reachable);
+      }
+      List<String> dead = new ArrayList<>();
+      for (String key : store.list()) {
+        if (!key.startsWith("n-") || reachable.contains(key)) continue;
+        long written = writtenAt(key);
+        if (written >= 0 && written < removeBefore.getTime()) dead.add(key);
+      }
+      store.delete(dead);
+      return dead.size();
+    } finally {
+      writeLock.unlock();
+    }
+  }
+
+  private void mark(String root, Set<String> reachable) {
+    ArrayList<String> stack = new ArrayList<>();
+    stack.add(root);
+    while (!stack.isEmpty()) {
+      String a = stack.remove(stack.size() - 1);
+      if (!reachable.add(a)) continue;
+      datahike.index.NodeStore.Decoded d = nodes.fetchForGc(a);
+      if (d.kidAddresses() != null) for (String k : d.kidAddresses()) stack.add(k);
+    }
+  }
+
+  private static long writtenAt(String key) {
+    int dash = key.indexOf('-', 2);
+    try {
+      return Long.parseLong(key.substring(2, dash));
+    } catch (RuntimeException e) {
+      return -1;
+    }
+  }
+
+  /** Batches and syncs of the commit log so far: {@code [appends, records]}. */
+  public long[] commitStats() {
+    return pipeline.stats();
+  }
+
+  private void checkOpen() {
+    if (closed) throw DatahikeException.of("db/closed", "The database is closed", "store", storeConfig);
+  }
+
+  /** Writes the indices if this process wrote since the last flush, then closes the store. */
+  @Override
+  public void close() {
+    writeLock.lock();
+    try {
+      if (closed) return;
+      try {
+        if (writer != null && pipeline.idle()) flush();
+      } finally {
+        closed = true;
+        linger.shutdownNow();
+        if (writer != null) writer.close();
+        writer = null;
+        store.close();
+      }
+    } finally {
+      writeLock.unlock();
+    }
+  }
+
+  /** Datoms of the current value, for tests. */
+  static List<Datom> all(DbValue db) {
+    List<Datom> out = new ArrayList<>();
+    for (Datom d : db.tree(IndexType.EAVT).all()) out.add(d);
+    return out;
+  }
+}

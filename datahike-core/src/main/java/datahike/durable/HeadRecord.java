@@ -1,0 +1,88 @@
+package datahike.durable;
+
+import datahike.DatahikeException;
+import datahike.db.DbValue;
+import datahike.edn.EdnPrinter;
+import datahike.edn.EdnReader;
+import datahike.edn.Keyword;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The head of a stored database: which index roots hold its state, up to which transaction and
+ * log record, and the settings it was created with. Written (as an EDN map, easy to inspect) only
+ * after every node it names is durable; the log records after {@code logSeq} complete the state.
+ *
+ * @param format head format version
+ * @param flags keep-history, attribute-refs, schema-on-read
+ * @param maxTx the last transaction the roots include
+ * @param maxEid the largest entity id the roots include
+ * @param logSeq the last log record the roots include (0: none)
+ * @param roots index name → [address, datom count]; address null for an empty tree
+ */
+record HeadRecord(
+    int format, DbValue.DbFlags flags, long maxTx, long maxEid, long logSeq, Map<String, Root> roots) {
+  static final int FORMAT = 1;
+  static final String[] TREES = {"eavt", "aevt", "avet", "teavt", "taevt", "tavet"};
+
+  /** One stored tree root. */
+  record Root(String address, long count) {}
+
+  byte[] encode() {
+    Map<Keyword, Object> m = new LinkedHashMap<>();
+    m.put(Keyword.of("format"), (long) format);
+    m.put(Keyword.of("keep-history?"), flags.keepHistory());
+    m.put(Keyword.of("attribute-refs?"), flags.attributeRefs());
+    m.put(Keyword.of("schema-flexibility"), Keyword.of(flags.schemaOnRead() ? "read" : "write"));
+    m.put(Keyword.of("max-tx"), maxTx);
+    m.put(Keyword.of("max-eid"), maxEid);
+    m.put(Keyword.of("log-seq"), logSeq);
+    Map<Keyword, Object> r = new LinkedHashMap<>();
+    for (Map.Entry<String, Root> en : roots.entrySet()) {
+      r.put(Keyword.of(en.getKey()), java.util.Arrays.asList(en.getValue().address(), en.getValue().count()));
+    }
+    m.put(Keyword.of("roots"), r);
+    return EdnPrinter.print(m).getBytes(StandardCharsets.UTF_8);
+  }
+
+  static HeadRecord decode(byte[] bytes) {
+    Object o;
+    try {
+      o = EdnReader.read(new String(bytes, StandardCharsets.UTF_8));
+    } catch (DatahikeException e) {
+      throw DatahikeException.of("store/corrupt", "The database head is not readable: " + e.getMessage(), e);
+    }
+    if (!(o instanceof Map<?, ?> m)) {
+      throw DatahikeException.of("store/corrupt", "The database head is not a map");
+    }
+    long format = num(m, "format");
+    if (format > FORMAT) {
+      throw DatahikeException.of(
+          "store/too-new", "The database was written by a newer format (" + format + ")", "format", format);
+    }
+    DbValue.DbFlags flags =
+        new DbValue.DbFlags(
+            Boolean.TRUE.equals(m.get(Keyword.of("keep-history?"))),
+            Boolean.TRUE.equals(m.get(Keyword.of("attribute-refs?"))),
+            Keyword.of("read").equals(m.get(Keyword.of("schema-flexibility"))));
+    Map<String, Root> roots = new LinkedHashMap<>();
+    if (m.get(Keyword.of("roots")) instanceof Map<?, ?> r) {
+      for (Map.Entry<?, ?> en : r.entrySet()) {
+        List<?> l = (List<?>) en.getValue();
+        roots.put(((Keyword) en.getKey()).name(), new Root((String) l.get(0), ((Number) l.get(1)).longValue()));
+      }
+    }
+    return new HeadRecord(
+        (int) format, flags, num(m, "max-tx"), num(m, "max-eid"), num(m, "log-seq"), roots);
+  }
+
+  private static long num(Map<?, ?> m, String k) {
+    Object v = m.get(Keyword.of(k));
+    if (!(v instanceof Number n)) {
+      throw DatahikeException.of("store/corrupt", "The database head lacks " + k, "key", k);
+    }
+    return n.longValue();
+  }
+}

@@ -1,0 +1,143 @@
+package datahike.durable;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import datahike.Config;
+import datahike.Connection;
+import datahike.DatahikeException;
+import datahike.Datahike;
+import datahike.Database;
+import datahike.edn.Keyword;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A file database through the public API: durable commits, reopening, flushing, config checks. */
+class DurableDbTest {
+  @TempDir Path dir;
+
+  private Config cfg(String extra) {
+    return Config.parse(
+        "{:store {:backend :file :path \"" + dir.resolve("db") + "\"} " + extra + "}");
+  }
+
+  private static final String SCHEMA =
+      "[{:db/ident :name :db/valueType :db.type/string :db/cardinality :db.cardinality/one"
+          + " :db/unique :db.unique/identity}"
+          + " {:db/ident :age :db/valueType :db.type/long :db/cardinality :db.cardinality/one}]";
+
+  @Test
+  void transactions_surviveCloseAndReopen_fromLogThenFromIndices() {
+    Config cfg = cfg("");
+    Datahike.createDatabase(cfg);
+    assertThat(Datahike.databaseExists(cfg)).isTrue();
+    try (Connection conn = Datahike.connect(cfg)) {
+      conn.transact(SCHEMA);
+      conn.transact("[{:name \"Alice\" :age 30} {:name \"Bob\" :age 25}]");
+      conn.transact("[{:db/id [:name \"Alice\"] :age 31}]");
+    }
+    try (Connection conn = Datahike.connect(cfg)) {
+      Set<List<Object>> rows = Datahike.q("[:find ?n ?a :where [?e :name ?n] [?e :age ?a]]", conn.db());
+      assertThat(rows).containsExactlyInAnyOrder(List.<Object>of("Alice", 31L), List.<Object>of("Bob", 25L));
+      Database hist = conn.db().history();
+      Set<List<Object>> ages = Datahike.q("[:find ?a :where [?e :name \"Alice\"] [?e :age ?a]]", hist);
+      assertThat(ages).hasSize(2);
+      conn.transact("[{:name \"Carol\" :age 40}]");
+      conn.sync();
+    }
+    try (Connection conn = Datahike.connect(cfg)) {
+      Object n = Datahike.q("[:find (count ?e) . :where [?e :name]]", conn.db());
+      assertThat(n).isEqualTo(3L);
+      assertThat(conn.db().schema()).containsKey(Keyword.of("age"));
+    }
+  }
+
+  @Test
+  void manyTransactions_flushIndicesAndTruncateLog_andReopenIdentically() {
+    Config cfg = cfg(":keep-history? true");
+    Datahike.createDatabase(cfg);
+    List<?> before;
+    try (Connection conn = Datahike.connect(cfg)) {
+      conn.transact(SCHEMA);
+      for (int batch = 0; batch < 30; batch++) {
+        StringBuilder sb = new StringBuilder("[");
+        for (int i = 0; i < 4000; i++) {
+          sb.append("{:name \"p").append(i % 20000).append("\" :age ").append(batch).append("}");
+        }
+        conn.transact(sb.append("]").toString());
+      }
+      before = conn.db().datoms(":eavt");
+    }
+    try (Connection conn = Datahike.connect(cfg)) {
+      assertThat(conn.db().datoms(":eavt")).isEqualTo(before);
+      Object n = Datahike.q("[:find (count ?e) . :where [?e :age 29]]", conn.db());
+      assertThat(n).isEqualTo(4000L);
+    }
+  }
+
+  @Test
+  void concurrentWriters_shareSyncs_andAllLand() throws Exception {
+    Config cfg = cfg("");
+    Datahike.createDatabase(cfg);
+    try (Connection conn = Datahike.connect(cfg)) {
+      conn.transact(SCHEMA);
+      ExecutorService pool = Executors.newFixedThreadPool(16);
+      List<Future<?>> fs = new ArrayList<>();
+      for (int t = 0; t < 16; t++) {
+        int tt = t;
+        fs.add(pool.submit(() -> {
+          for (int i = 0; i < 50; i++) conn.transact("[{:name \"w" + tt + "-" + i + "\" :age " + i + "}]");
+        }));
+      }
+      for (Future<?> f : fs) f.get();
+      pool.shutdown();
+      long[] stats = conn.commitStats();
+      assertThat(stats[1]).isEqualTo(801);
+      assertThat(stats[0]).isLessThanOrEqualTo(stats[1]);
+    }
+    try (Connection conn = Datahike.connect(cfg)) {
+      Object n = Datahike.q("[:find (count ?e) . :where [?e :name]]", conn.db());
+      assertThat(n).isEqualTo(800L);
+    }
+  }
+
+  @Test
+  void connect_withOtherSettings_isRefused_andMissingDatabaseIsClear() {
+    Config cfg = cfg(":keep-history? false");
+    assertThatThrownBy(() -> Datahike.connect(cfg))
+        .isInstanceOf(DatahikeException.class)
+        .satisfies(e -> assertThat(((DatahikeException) e).code()).isEqualTo(Keyword.of("db/missing")));
+    Datahike.createDatabase(cfg);
+    assertThatThrownBy(() -> Datahike.createDatabase(cfg))
+        .satisfies(e -> assertThat(((DatahikeException) e).code()).isEqualTo(Keyword.of("db/exists")));
+    assertThatThrownBy(() -> Datahike.connect(cfg(":keep-history? true")))
+        .satisfies(e -> assertThat(((DatahikeException) e).code()).isEqualTo(Keyword.of("db/config-mismatch")));
+    Datahike.deleteDatabase(cfg);
+    assertThat(Datahike.databaseExists(cfg)).isFalse();
+  }
+
+  @Test
+  void rejectedTransaction_changesNothingDurably() {
+    Config cfg = cfg("");
+    Datahike.createDatabase(cfg);
+    try (Connection conn = Datahike.connect(cfg)) {
+      conn.transact(SCHEMA);
+      conn.transact("[{:name \"Alice\" :age 30}]");
+      assertThatThrownBy(() -> conn.transact("[{:name \"Bob\" :age \"old\"}]"))
+          .isInstanceOf(DatahikeException.class);
+    }
+    try (Connection conn = Datahike.connect(cfg)) {
+      Object n = Datahike.q("[:find (count ?e) . :where [?e :name]]", conn.db());
+      assertThat(n).isEqualTo(1L);
+      conn.transact("[{:name \"Bob\" :age 20}]");
+      assertThat(conn.db().maxTx()).isEqualTo(536870915L);
+    }
+  }
+}
