@@ -108,7 +108,7 @@ public final class DurableDb implements AutoCloseable {
       try (Store.WriterLock lock = store.lockWriter(Duration.ofSeconds(30))) {
         DbValue db = DbBuilder.empty(flags, null);
         StoredNodes nodes = new StoredNodes(store, 10_000);
-        HeadRecord head = headOf(db, nodes, 0);
+        HeadRecord head = headOf(db, nodes, 0, null);
         nodes.flush();
         if (!store.casHead(null, head.encode())) throw alreadyExists(storeConfig);
       }
@@ -187,7 +187,7 @@ public final class DurableDb implements AutoCloseable {
   }
 
   /** Writes the trees of {@code db} (their unstored nodes) and returns the head naming them. */
-  private static HeadRecord headOf(DbValue db, StoredNodes nodes, long logSeq) {
+  private static HeadRecord headOf(DbValue db, StoredNodes nodes, long logSeq, HeadRecord prev) {
     Map<String, HeadRecord.Root> roots = new LinkedHashMap<>();
     IndexType[] idx = {IndexType.EAVT, IndexType.AEVT, IndexType.AVET};
     for (int i = 0; i < 3; i++) {
@@ -198,7 +198,15 @@ public final class DurableDb implements AutoCloseable {
       DatomTree h = db.temporalTree(idx[i]);
       roots.put(HeadRecord.TREES[i + 3], new HeadRecord.Root(h.persist(nodes), h.size()));
     }
-    return new HeadRecord(HeadRecord.FORMAT, db.flags(), db.maxTx(), db.maxEid(), logSeq, roots);
+    return new HeadRecord(
+        HeadRecord.FORMAT,
+        db.flags(),
+        db.maxTx(),
+        db.maxEid(),
+        logSeq,
+        roots,
+        prev == null ? 0 : prev.logSeq(),
+        prev == null ? Map.of() : prev.roots());
   }
 
   // ------------------------------------------------------------------ reading
@@ -368,7 +376,8 @@ public final class DurableDb implements AutoCloseable {
   private void flush() {
     if (durableSeq == headSeq) return;
     DbValue db = current;
-    HeadRecord head = headOf(db, nodes, durableSeq);
+    HeadRecord prev = HeadRecord.decode(headBytes);
+    HeadRecord head = headOf(db, nodes, durableSeq, prev);
     nodes.flush();
     byte[] bytes = head.encode();
     if (!store.casHead(headBytes, bytes)) {
@@ -379,7 +388,8 @@ public final class DurableDb implements AutoCloseable {
     }
     headBytes = bytes;
     headSeq = durableSeq;
-    store.truncateLogBefore(headSeq + 1);
+    // The store falls back to the previous head if the newest is damaged: keep its log tail.
+    store.truncateLogBefore(prev.logSeq() + 1);
     novelty = 0;
     // Continue from stored trees so the in-memory nodes can be dropped.
     DbValue reloaded = fromHead(head);
@@ -414,6 +424,9 @@ public final class DurableDb implements AutoCloseable {
       Set<String> reachable = new HashSet<>();
       HeadRecord head = HeadRecord.decode(headBytes);
       for (HeadRecord.Root r : head.roots().values()) {
+        if (r.address() != null) mark(r.address(), reachable);
+      }
+      for (HeadRecord.Root r : head.prevRoots().values()) {
         if (r.address() != null) mark(r.address(), reachable);
       }
       List<String> dead = new ArrayList<>();

@@ -21,9 +21,19 @@ import java.util.Map;
  * @param maxEid the largest entity id the roots include
  * @param logSeq the last log record the roots include (0: none)
  * @param roots index name → [address, datom count]; address null for an empty tree
+ * @param prevLogSeq the log sequence of the previous head
+ * @param prevRoots the roots of the previous head: the store falls back to that head when the
+ *     newest one is damaged, so its nodes and the log after it are kept until the next head
  */
 record HeadRecord(
-    int format, DbValue.DbFlags flags, long maxTx, long maxEid, long logSeq, Map<String, Root> roots) {
+    int format,
+    DbValue.DbFlags flags,
+    long maxTx,
+    long maxEid,
+    long logSeq,
+    Map<String, Root> roots,
+    long prevLogSeq,
+    Map<String, Root> prevRoots) {
   static final int FORMAT = 1;
   static final String[] TREES = {"eavt", "aevt", "avet", "teavt", "taevt", "tavet"};
 
@@ -39,12 +49,30 @@ record HeadRecord(
     m.put(Keyword.of("max-tx"), maxTx);
     m.put(Keyword.of("max-eid"), maxEid);
     m.put(Keyword.of("log-seq"), logSeq);
+    Map<Keyword, Object> r = rootsMap(roots);
+    m.put(Keyword.of("roots"), r);
+    m.put(Keyword.of("prev-log-seq"), prevLogSeq);
+    m.put(Keyword.of("prev-roots"), rootsMap(prevRoots));
+    return EdnPrinter.print(m).getBytes(StandardCharsets.UTF_8);
+  }
+
+  private static Map<Keyword, Object> rootsMap(Map<String, Root> roots) {
     Map<Keyword, Object> r = new LinkedHashMap<>();
     for (Map.Entry<String, Root> en : roots.entrySet()) {
       r.put(Keyword.of(en.getKey()), java.util.Arrays.asList(en.getValue().address(), en.getValue().count()));
     }
-    m.put(Keyword.of("roots"), r);
-    return EdnPrinter.print(m).getBytes(StandardCharsets.UTF_8);
+    return r;
+  }
+
+  private static Map<String, Root> roots(Object o) {
+    Map<String, Root> roots = new LinkedHashMap<>();
+    if (o instanceof Map<?, ?> r) {
+      for (Map.Entry<?, ?> en : r.entrySet()) {
+        List<?> l = (List<?>) en.getValue();
+        roots.put(((Keyword) en.getKey()).name(), new Root((String) l.get(0), ((Number) l.get(1)).longValue()));
+      }
+    }
+    return roots;
   }
 
   static HeadRecord decode(byte[] bytes) {
@@ -67,15 +95,16 @@ record HeadRecord(
             Boolean.TRUE.equals(m.get(Keyword.of("keep-history?"))),
             Boolean.TRUE.equals(m.get(Keyword.of("attribute-refs?"))),
             Keyword.of("read").equals(m.get(Keyword.of("schema-flexibility"))));
-    Map<String, Root> roots = new LinkedHashMap<>();
-    if (m.get(Keyword.of("roots")) instanceof Map<?, ?> r) {
-      for (Map.Entry<?, ?> en : r.entrySet()) {
-        List<?> l = (List<?>) en.getValue();
-        roots.put(((Keyword) en.getKey()).name(), new Root((String) l.get(0), ((Number) l.get(1)).longValue()));
-      }
-    }
+    Object prevSeq = m.get(Keyword.of("prev-log-seq"));
     return new HeadRecord(
-        (int) format, flags, num(m, "max-tx"), num(m, "max-eid"), num(m, "log-seq"), roots);
+        (int) format,
+        flags,
+        num(m, "max-tx"),
+        num(m, "max-eid"),
+        num(m, "log-seq"),
+        roots(m.get(Keyword.of("roots"))),
+        prevSeq instanceof Number n ? n.longValue() : 0,
+        roots(m.get(Keyword.of("prev-roots"))));
   }
 
   private static long num(Map<?, ?> m, String k) {
