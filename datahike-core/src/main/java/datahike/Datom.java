@@ -21,14 +21,21 @@ public final class Datom {
   public final int a;
   /** The value: String, Long, Double, Float, Boolean, Date, UUID, Keyword, ... */
   public final Object v;
-  /** The transaction id; negative when the datom is a retraction ({@code -tx}). */
-  private final long txAndOp;
+  /**
+   * The transaction id, negative when the datom is a retraction ({@code -tx}). An int: Datahike's
+   * transaction ids lie below 2^31 ({@code txmax}), and the four bytes saved make a datom 32 bytes.
+   */
+  private final int txAndOp;
 
   public Datom(long e, int a, Object v, long tx, boolean added) {
+    if (tx < 0 || tx > Integer.MAX_VALUE) {
+      throw DatahikeException.of(
+          "datom/tx-range", "Transaction id " + tx + " is outside 0.." + Integer.MAX_VALUE, "tx", tx);
+    }
     this.e = e;
     this.a = a;
     this.v = v;
-    this.txAndOp = added ? tx : -tx;
+    this.txAndOp = added ? (int) tx : (int) -tx;
   }
 
   /** The int encoding of a keyword attribute (see class comment). */
@@ -58,7 +65,7 @@ public final class Datom {
 
   /** The transaction that asserted or retracted this datom. */
   public long tx() {
-    return txAndOp < 0 ? -txAndOp : txAndOp;
+    return txAndOp < 0 ? -(long) txAndOp : txAndOp;
   }
 
   /** True for an assertion, false for a retraction. */

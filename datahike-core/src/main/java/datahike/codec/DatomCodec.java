@@ -124,6 +124,7 @@ final class DatomCodec {
     Object v = ValueCodec.read(r, dict, 0);
     prevE = e;
     prevTx = tx;
+    if (tx < 0 || tx > Integer.MAX_VALUE) throw r.corrupt("transaction id " + tx + " out of range");
     return new Datom(e, a, v, tx, (h & BIT_ADDED) != 0);
   }
 }

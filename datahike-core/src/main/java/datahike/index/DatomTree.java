@@ -406,6 +406,11 @@ public final class DatomTree {
   private static void freeze(Node n) {
     if (n == null || n.edit == null) return;
     n.edit = null;
+    // Transient nodes were sized for growth; published nodes keep exactly what they hold.
+    if (n.keys.length != n.len) {
+      n.keys = java.util.Arrays.copyOf(n.keys, n.len);
+      if (n.kids != null) n.kids = java.util.Arrays.copyOf(n.kids, n.len);
+    }
     if (n.kids != null) {
       for (int i = 0; i < n.len; i++) freeze(n.kids[i]);
     }

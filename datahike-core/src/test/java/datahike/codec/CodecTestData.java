@@ -154,7 +154,7 @@ final class CodecTestData {
         r.nextInt(5) == 0
             ? r.nextInt(3) == 0 ? Integer.MAX_VALUE - r.nextInt(2) : r.nextInt(1000)
             : Datom.attrCode(KEYWORDS[r.nextInt(KEYWORDS.length)]);
-    long t = r.nextInt(3) == 0 ? 1 + (randomLong(r) & Long.MAX_VALUE >>> 1) : tx;
+    long t = r.nextInt(3) == 0 ? 1 + (randomLong(r) & (Integer.MAX_VALUE >>> 1)) : tx;
     return new Datom(e, a, randomValue(r, 3, false), t, r.nextInt(4) != 0);
   }
 
@@ -170,7 +170,7 @@ final class CodecTestData {
   }
 
   static TxRecord randomRecord(Random r) {
-    long tx = 1 + (r.nextLong() & Long.MAX_VALUE >>> 1);
+    long tx = 1 + (r.nextLong() & (Integer.MAX_VALUE >>> 1));
     int n = r.nextInt(4) == 0 ? r.nextInt(200) : r.nextInt(10);
     return new TxRecord(
         tx, randomLong(r), randomDatoms(r, n, tx), randomDatoms(r, r.nextInt(3), tx));
