@@ -36,7 +36,7 @@ import org.junit.jupiter.api.Test;
  * torn writes and rot are tested the same way everywhere).
  */
 @SuppressWarnings("try") // writer locks are held, not used, in try blocks
-abstract class AbstractStoreContractTest {
+public abstract class AbstractStoreContractTest {
 
   /** The configuration of a fresh store that does not exist yet. */
   protected abstract Map<Keyword, Object> newConfig();
