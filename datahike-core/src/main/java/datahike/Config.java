@@ -83,6 +83,57 @@ public final class Config {
     return new Config(c);
   }
 
+  /**
+   * A configuration from the environment, as Datahike's {@code load-config} reads it: environment
+   * variables, overridden by Java system properties. Recognized: {@code DATAHIKE_STORE_BACKEND} /
+   * {@code datahike.store.backend}, {@code ..._STORE_PATH} / {@code datahike.store.path}, {@code
+   * ..._STORE_ID} / {@code datahike.store.id}, {@code ..._STORE_CONFIG} / {@code
+   * datahike.store.config} (an EDN map merged into {@code :store}), {@code
+   * DATAHIKE_SCHEMA_FLEXIBILITY} / {@code datahike.schema.flexibility} ({@code read|write}), {@code
+   * DATAHIKE_KEEP_HISTORY} / {@code datahike.keep.history}, {@code DATAHIKE_ATTRIBUTE_REFS} /
+   * {@code datahike.attribute.refs}, {@code DATAHIKE_NAME} / {@code datahike.name}.
+   */
+  public static Config fromEnvironment() {
+    return load(Map.of());
+  }
+
+  /** {@code overrides} on top of {@link #fromEnvironment()}: the map wins, as in Datahike. */
+  public static Config load(Map<?, ?> overrides) {
+    Map<Keyword, Object> m = new LinkedHashMap<>();
+    Map<Keyword, Object> store = new LinkedHashMap<>();
+    String backend = setting("datahike.store.backend");
+    if (backend != null) store.put(BACKEND, Keyword.of(backend.replace(":", "")));
+    String path = setting("datahike.store.path");
+    if (path != null) store.put(PATH, path);
+    String id = setting("datahike.store.id");
+    if (id != null) store.put(ID, id);
+    String storeEdn = setting("datahike.store.config");
+    if (storeEdn != null && EdnReader.read(storeEdn) instanceof Map<?, ?> sm) {
+      for (Map.Entry<?, ?> e : sm.entrySet()) store.put(key(e.getKey()), e.getValue());
+    }
+    if (!store.isEmpty()) {
+      if (!store.containsKey(BACKEND)) store.put(BACKEND, Keyword.of(store.containsKey(PATH) ? "file" : "memory"));
+      m.put(STORE, store);
+    }
+    String flex = setting("datahike.schema.flexibility");
+    if (flex != null) m.put(SCHEMA_FLEXIBILITY, Keyword.of(flex.replace(":", "")));
+    String keep = setting("datahike.keep.history");
+    if (keep != null) m.put(KEEP_HISTORY, Boolean.parseBoolean(keep));
+    String refs = setting("datahike.attribute.refs");
+    if (refs != null) m.put(ATTRIBUTE_REFS, Boolean.parseBoolean(refs));
+    String name = setting("datahike.name");
+    if (name != null) m.put(NAME, name);
+    for (Map.Entry<?, ?> e : overrides.entrySet()) m.put(key(e.getKey()), e.getValue());
+    return of(m);
+  }
+
+  /** A setting by its property name; the system property wins over the environment variable. */
+  private static String setting(String property) {
+    String v = System.getProperty(property);
+    if (v != null) return v;
+    return System.getenv(property.toUpperCase(java.util.Locale.ROOT).replace('.', '_'));
+  }
+
   private static Keyword key(Object k) {
     if (k instanceof Keyword kw) return kw;
     return Keyword.of(String.valueOf(k));
