@@ -67,6 +67,18 @@ public final class Connection implements AutoCloseable {
     return shared.transact(Datahike.txForm(txData), txMeta);
   }
 
+  /**
+   * Loads exported data: a list of {@link Datom}s (or {@code [e a v tx added]} lists, attributes
+   * as keywords) is applied with its own entity and transaction ids; anything else is transacted
+   * as ordinary transaction data.
+   */
+  public TxReport loadEntities(Object entities) {
+    check();
+    Object form = Datahike.txForm(entities);
+    java.util.List<Datom> datoms = ExportFormat.asDatoms(form);
+    return datoms != null ? shared.load(datoms) : shared.transact(form, null);
+  }
+
   /** Transacts on another thread; the future completes with the report or the error. */
   public CompletableFuture<TxReport> transactAsync(Object txData) {
     return CompletableFuture.supplyAsync(() -> transact(txData));

@@ -264,6 +264,15 @@ public final class Database {
     return new TxReport(this, wrap(r.dbAfter()), r.txData(), r.tempids(), r.txMeta());
   }
 
+  /**
+   * Every datom of this database for export, as Datahike's export-db writes them: the history (or
+   * current state without history) sorted by transaction then entity. Feed them to {@link
+   * Connection#loadEntities} of an empty database, in any backend, to move the database.
+   */
+  public List<Datom> export() {
+    return ExportFormat.datoms(this);
+  }
+
   // ------------------------------------------------------------------ schema and stats
 
   /** The schema: attribute ident → definition. */

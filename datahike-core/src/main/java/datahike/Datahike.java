@@ -80,11 +80,12 @@ public final class Datahike {
   }
 
   /**
-   * Loads entities exported from another database (entity maps or datoms), in order, in one
-   * transaction. Returns the report.
+   * Loads datoms exported from another database (see {@link Database#export}): entity and
+   * transaction ids kept, in transaction order, in one commit. Entity maps and operation lists
+   * are transacted as usual instead. Returns the report.
    */
   public static TxReport loadEntities(Connection conn, Object entities) {
-    return conn.transact(entities);
+    return conn.loadEntities(entities);
   }
 
   /**

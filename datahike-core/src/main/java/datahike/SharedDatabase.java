@@ -51,17 +51,26 @@ final class SharedDatabase {
   }
 
   TxReport transact(Object txData, Map<Keyword, Object> txMeta) {
+    return commit(before -> Transactor.transact(before, txData, txMeta));
+  }
+
+  /** Loads exported datoms with their ids and transactions (see {@link Transactor#load}). */
+  TxReport load(java.util.List<datahike.Datom> datoms) {
+    return commit(before -> Transactor.load(before, datoms));
+  }
+
+  private TxReport commit(java.util.function.Function<DbValue, Transactor.Result> work) {
     DbValue before;
     Transactor.Result r;
     if (durable != null) {
-      DurableDb.Committed c = durable.transact(txData, txMeta);
+      DurableDb.Committed c = durable.commit(work);
       before = c.before();
       r = c.result();
     } else {
       writeLock.lock();
       try {
         before = memory.get();
-        r = Transactor.transact(before, txData, txMeta);
+        r = work.apply(before);
         memory.set(r.dbAfter());
       } finally {
         writeLock.unlock();
