@@ -82,6 +82,27 @@ public final class Transactor {
     }
   }
 
+  /**
+   * Loads datoms exported from another database as they are: entity ids and transaction ids
+   * kept, assertions and retractions applied in order, no tempids, upserts or functions (Datahike's
+   * load-entities). The datoms must be in transaction order; the database's max-tx becomes the
+   * largest transaction loaded.
+   */
+  public static Result load(DbValue before, List<Datom> datoms) {
+    TxState s = new TxState(before, TxState.noTempids());
+    long maxTx = before.maxTx();
+    for (Datom d : datoms) {
+      if (d.added()) DatomWriter.add(s, d);
+      else DatomWriter.retract(s, d.e, d.a, d.v, d.tx());
+      if (d.tx() > maxTx) maxTx = d.tx();
+      if (d.e >= DbValue.TX0 && d.e > maxTx) maxTx = d.e;
+    }
+    s.db.setMaxTx(maxTx);
+    s.tempids.put(CURRENT_TX, maxTx);
+    DbValue after = s.db.persistent();
+    return new Result(after, List.copyOf(s.txData), s.tempids, Map.of(), List.copyOf(s.purged));
+  }
+
   /** Restart with these tempids fixed. */
   static final class Retry extends RuntimeException {
     private static final long serialVersionUID = 1L;
@@ -410,7 +431,7 @@ public final class Transactor {
       Keyword a = attrKeyword(key, entity, eid);
       boolean reverse = a.isReverse();
       Keyword straight = reverse ? a.reverse() : a;
-      validateAttrIdent(s, straight, context(eid, key, vs), reverse ? a : null);
+      validateAttrIdent(s, straight, eid, key, vs, reverse ? a : null);
       Attribute at = db.schema().attribute(straight);
       boolean isRef = at != null && at.isRef();
       if (reverse && !isRef) {
@@ -484,10 +505,12 @@ public final class Transactor {
   }
 
   /** Schema-on-write: the attribute must be defined (Datahike's validate-attr-ident). */
-  private void validateAttrIdent(TxState s, Keyword a, Object context, Keyword shown) {
+  private void validateAttrIdent(
+      TxState s, Keyword a, long eid, Object key, Object value, Keyword shown) {
     if (s.db.flags().schemaOnRead() && !s.db.attributeRefs()) return;
     if (s.db.schema().contains(a) || ValueTypes.metaType(a) != null) return;
     if (s.db.flags().schemaOnRead()) return;
+    Object context = context(eid, key, value);
     throw DatahikeException.of(
         "transact/schema",
         "Bad entity attribute " + pr(shown != null ? shown : a) + " at " + pr(context)
