@@ -6,7 +6,9 @@ import datahike.Database;
 import datahike.Datahike;
 import datahike.TxReport;
 import datahike.edn.EdnPrinter;
+import datahike.edn.Keyword;
 import java.io.PrintStream;
+import java.util.List;
 import java.util.UUID;
 
 /** A short guided tour on an in-memory database, printing each step and its result. */
@@ -21,8 +23,10 @@ final class Demo {
       String schema =
           "[{:db/ident :name :db/valueType :db.type/string :db/cardinality :db.cardinality/one"
               + " :db/unique :db.unique/identity}\n"
-              + " {:db/ident :age :db/valueType :db.type/long :db/cardinality :db.cardinality/one}\n"
-              + " {:db/ident :friend :db/valueType :db.type/ref :db/cardinality :db.cardinality/many}]";
+              + " {:db/ident :age :db/valueType :db.type/long :db/cardinality"
+              + " :db.cardinality/one}\n"
+              + " {:db/ident :friend :db/valueType :db.type/ref :db/cardinality"
+              + " :db.cardinality/many}]";
       step(out, "1. Schema", "conn.transact(" + schema + ")");
       conn.transact(schema);
 
@@ -40,7 +44,8 @@ final class Demo {
 
       String pattern = "[:name :age {:friend [:name]}]";
       step(out, "4. Pull", "conn.db().pull(\"" + pattern + "\", [:name \"Bob\"])");
-      out.println("   => " + EdnPrinter.print(conn.db().pull(pattern, "[:name \"Bob\"]")));
+      Object bob = List.of(Keyword.of("name"), "Bob");
+      out.println("   => " + EdnPrinter.print(conn.db().pull(pattern, bob)));
 
       String update = "[{:db/id [:name \"Alice\"] :age 31}]";
       step(out, "5. Update", "conn.transact(" + update + ")");
@@ -50,9 +55,14 @@ final class Demo {
 
       step(out, "6. Time travel", "conn.db().asOf(" + firstTx + ")");
       Database then = conn.db().asOf(firstTx);
-      out.println("   => Alice's age as of tx " + firstTx + ": " + EdnPrinter.print(Datahike.q(ageQ, then)));
+      out.println(
+          "   => Alice's age as of tx "
+              + firstTx
+              + ": "
+              + EdnPrinter.print(Datahike.q(ageQ, then)));
       String hq = "[:find ?a ?added :where [?e :name \"Alice\"] [?e :age ?a _ ?added]]";
-      out.println("   => history of her age: " + EdnPrinter.print(Datahike.q(hq, conn.db().history())));
+      out.println(
+          "   => history of her age: " + EdnPrinter.print(Datahike.q(hq, conn.db().history())));
     } finally {
       Datahike.deleteDatabase(cfg);
     }

@@ -1,73 +1,276 @@
 package datahike.cli;
 
+import datahike.Connection;
+import datahike.Database;
+import datahike.DatahikeException;
+import datahike.api.Operation;
 import datahike.conformance.ConformanceRunner;
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.Callable;
+import org.jline.terminal.Terminal;
+import org.jline.terminal.TerminalBuilder;
+import picocli.CommandLine;
+import picocli.CommandLine.ParseResult;
 
 /**
- * The {@code datahike} command. With no arguments it runs a short guided demo on an in-memory
- * database; {@code conformance PATH...} runs EDN conformance cases. Exit codes: 0 ok, 1 user
- * error, 2 internal error.
+ * The {@code datahike} command: the interactive console, Datahike's CLI commands generated from
+ * {@link Operation} ({@code query}, {@code transact}, ...), import/export, version, conformance,
+ * bench and demo. {@code datahike help} lists them all.
+ *
+ * <p>With no command: the console on a terminal; with standard input piped in, the console runs the
+ * input's commands (results on standard output, errors on standard error); with empty input, the
+ * guided demo and the command list. Exit codes: 0 ok, 1 user error (bad EDN, unknown attribute,
+ * missing database, bad arguments), 2 internal error.
  */
 public final class Main {
   private Main() {}
 
+  /**
+   * Where a run reads and writes.
+   *
+   * @param in standard input
+   * @param out standard output
+   * @param err standard error
+   * @param interactive true when input and output are a terminal
+   * @param terminal opens the terminal for the interactive console
+   */
+  record Env(
+      InputStream in,
+      PrintStream out,
+      PrintStream err,
+      boolean interactive,
+      Callable<Terminal> terminal) {}
+
+  /** Runs the command and exits with its status. */
   public static void main(String[] args) {
     System.exit(run(args));
   }
 
   static int run(String[] args) {
+    boolean tty = System.console() != null;
+    Env env =
+        new Env(
+            System.in,
+            System.out,
+            System.err,
+            tty,
+            () -> TerminalBuilder.builder().system(true).build());
+    return run(args, env);
+  }
+
+  /** Runs one command line in {@code env}; returns the exit status. */
+  static int run(String[] args, Env env) {
+    CommandLine cl = CommandTable.build();
+    cl.setOut(new PrintWriter(env.out(), true));
+    cl.setErr(new PrintWriter(env.err(), true));
+    ParseResult pr;
     try {
-      if (args.length == 0) {
-        Demo.run(System.out);
-        printCommands();
-        return 0;
+      pr = cl.parseArgs(args);
+    } catch (CommandLine.ParameterException e) {
+      String name = e.getCommandLine().getCommandSpec().qualifiedName(" ");
+      String msg = e.getMessage();
+      if (e instanceof CommandLine.UnmatchedArgumentException u
+          && e.getCommandLine() == cl
+          && !u.getUnmatched().isEmpty()) {
+        msg = "Unknown command '" + u.getUnmatched().get(0) + "'";
       }
-      switch (args[0]) {
-        case "demo":
-          Demo.run(System.out);
-          return 0;
-        case "conformance":
-          return conformance(Arrays.copyOfRange(args, 1, args.length));
-        case "help":
-        case "--help":
-        case "-h":
-          printCommands();
-          return 0;
-        default:
-          System.err.println("Unknown command: " + args[0]);
-          printCommands();
-          return 1;
-      }
-    } catch (datahike.DatahikeException e) {
-      System.err.println("error " + e.code() + ": " + e.getMessage());
+      env.err().println("error :cli/usage: " + msg);
+      env.err()
+          .println("(" + name.replace("datahike", "datahike help").trim() + " shows the usage)");
       return 1;
-    } catch (RuntimeException | IOException e) {
-      System.err.println("internal error: " + e);
+    }
+    boolean debug = flag(pr, "--debug");
+    try {
+      if (CommandLine.printHelpIfRequested(pr)) return 0;
+      return dispatch(pr, env, debug);
+    } catch (DatahikeException e) {
+      env.out().flush();
+      env.err().println(errorLine(e));
+      if (debug) e.printStackTrace(env.err());
+      return 1;
+    } catch (Exception | StackOverflowError e) {
+      env.out().flush();
+      env.err().println("internal error: " + e + (debug ? "" : " (--debug shows the stack trace)"));
+      if (debug) e.printStackTrace(env.err());
       return 2;
     }
   }
 
-  private static int conformance(String[] paths) throws IOException {
-    if (paths.length == 0) {
-      System.err.println("usage: datahike conformance PATH...   (EDN case files or directories)");
+  /** The one line an error prints: its code and message, e.g. {@code error :db/missing: ...}. */
+  static String errorLine(DatahikeException e) {
+    String msg = String.valueOf(e.getMessage()).replace("\r", " ").replace("\n", " ");
+    return "error " + e.code() + ": " + msg;
+  }
+
+  private static int dispatch(ParseResult pr, Env env, boolean debug) throws Exception {
+    ParseResult sub = pr.subcommand();
+    if (sub == null) return noCommand(pr, env, debug);
+    String name = sub.commandSpec().name();
+    List<String> args = ownArgs(sub);
+    switch (name) {
+      case "console":
+        return console(pr, env, debug);
+      case "import":
+      case "export":
+        return importExport(name, pr, args, env);
+      case "version":
+        env.out().println(Version.line());
+        return 0;
+      case "conformance":
+        return conformance(args, env.out(), env.err());
+      case "bench":
+        return Bench.run(args, env.err());
+      case "demo":
+        Demo.run(env.out());
+        return 0;
+      default:
+        return operation(Operation.byCliName(name), sub, env);
+    }
+  }
+
+  // ------------------------------------------------------------------ the console
+
+  private static int noCommand(ParseResult pr, Env env, boolean debug) throws Exception {
+    if (env.interactive()) return console(pr, env, debug);
+    InputStream piped = StdinProbe.probe(env.in(), StdinProbe.WAIT_MILLIS);
+    if (piped == null) {
+      env.out()
+          .println(
+              "(No terminal and no input: here is the guided demo. Run ./datahike in a"
+                  + " terminal for the console, or pipe commands in.)");
+      Demo.run(env.out());
+      env.out().println();
+      CommandTable.build().usage(env.out());
+      return 0;
+    }
+    return console(pr, new Env(piped, env.out(), env.err(), false, env.terminal()), debug);
+  }
+
+  private static int console(ParseResult pr, Env env, boolean debug) throws Exception {
+    DefaultDatabase.Opened db =
+        DefaultDatabase.open(option(pr, "--config"), flag(pr, "--memory"), option(pr, "--data"));
+    try (Connection conn = db.conn()) {
+      if (env.interactive()) {
+        String h = option(pr, "--history");
+        Path history =
+            h != null ? Path.of(h) : Path.of(System.getProperty("user.home"), ".datahike_history");
+        try (Terminal t = env.terminal().call()) {
+          return Console.interactive(t, db, history, debug);
+        }
+      }
+      if (db.fallback())
+        env.err().println("datahike: " + db.about().get(0) + " " + db.about().get(1).trim());
+      PrintWriter out = new PrintWriter(env.out(), true);
+      PrintWriter err = new PrintWriter(env.err(), true);
+      BufferedReader in =
+          new BufferedReader(new InputStreamReader(env.in(), StandardCharsets.UTF_8));
+      return Console.script(in, out, new ConsoleCommands(conn, out, err, false, debug));
+    }
+  }
+
+  // ------------------------------------------------------------------ other commands
+
+  private static int operation(Operation op, ParseResult sub, Env env) {
+    OperationHandlers.Spec spec = OperationHandlers.spec(op);
+    if (spec == null) {
+      throw DatahikeException.of(
+          "cli/unsupported",
+          op.cliName() + " is not available on the command line yet",
+          "operation",
+          op.cliName());
+    }
+    Render.Format format = Render.Format.of(sub.matchedOptionValue("--format", "edn"));
+    List<String> raw = CommandTable.arguments(sub.commandSpec());
+    try (Inputs inputs = new Inputs()) {
+      OperationHandlers.Call call =
+          new OperationHandlers.Call(
+              op, raw, inputs, () -> env.interactive() ? null : slurp(env.in()));
+      Object result = spec.handler().run(call);
+      Object query = op == Operation.Q ? call.data(0) : null;
+      env.out().println(Render.format(result, format, query));
+    }
+    return 0;
+  }
+
+  private static int importExport(String name, ParseResult pr, List<String> args, Env env) {
+    PrintWriter progress = new PrintWriter(env.err(), true);
+    String file = args.get(args.size() - 1);
+    if (args.size() == 2) {
+      try (Inputs inputs = new Inputs()) {
+        if (name.equals("export")) {
+          Database db = inputs.db(args.get(0), "db");
+          ImportExport.export(db, Path.of(file), progress, env.interactive());
+        } else {
+          Connection conn = inputs.conn(args.get(0), "conn");
+          ImportExport.importFile(conn, Path.of(file), progress, env.interactive());
+        }
+      }
+      return 0;
+    }
+    DefaultDatabase.Opened db =
+        DefaultDatabase.open(option(pr, "--config"), flag(pr, "--memory"), option(pr, "--data"));
+    try (Connection conn = db.conn()) {
+      if (db.fallback()) env.err().println("datahike: " + db.about().get(0));
+      if (name.equals("export")) {
+        ImportExport.export(conn.db(), Path.of(file), progress, env.interactive());
+      } else {
+        ImportExport.importFile(conn, Path.of(file), progress, env.interactive());
+      }
+    }
+    return 0;
+  }
+
+  private static int conformance(List<String> paths, PrintStream out, PrintStream err)
+      throws IOException {
+    if (paths.isEmpty()) {
+      err.println("usage: datahike conformance PATH...   (EDN case files or directories)");
       return 1;
     }
     List<Path> roots = new ArrayList<>();
     for (String p : paths) roots.add(Path.of(p));
-    ConformanceRunner.Summary s = new ConformanceRunner().runAll(roots, System.out);
+    ConformanceRunner.Summary s = new ConformanceRunner().runAll(roots, out);
     return s.failed() == 0 ? 0 : 1;
   }
 
-  private static void printCommands() {
-    System.out.println();
-    System.out.println("Commands:");
-    System.out.println("  ./datahike                       the guided demo (in-memory database)");
-    System.out.println("  ./datahike demo                  the same");
-    System.out.println("  ./datahike conformance PATH...   run EDN conformance cases");
-    System.out.println("  ./datahike help                  this list");
+  // ------------------------------------------------------------------ helpers
+
+  private static List<String> ownArgs(ParseResult sub) {
+    List<String> out = new ArrayList<>();
+    for (var p : sub.commandSpec().positionalParameters()) {
+      if (p.getValue() instanceof List<?> l) for (Object o : l) out.add((String) o);
+    }
+    return out;
+  }
+
+  /** An option's value on the subcommand, else on the root; null when not given. */
+  private static String option(ParseResult pr, String name) {
+    ParseResult sub = pr.subcommand();
+    if (sub != null && sub.hasMatchedOption(name)) return sub.matchedOptionValue(name, null);
+    return pr.hasMatchedOption(name) ? pr.matchedOptionValue(name, null) : null;
+  }
+
+  private static boolean flag(ParseResult pr, String name) {
+    for (ParseResult p = pr; p != null; p = p.subcommand()) {
+      if (p.hasMatchedOption(name)) return true;
+    }
+    return false;
+  }
+
+  private static String slurp(InputStream in) {
+    try {
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 }
