@@ -288,6 +288,14 @@ public final class DurableDb implements AutoCloseable {
 
   /** Runs a transaction and returns once it is durable. */
   public Committed transact(Object txData, Map<Keyword, Object> txMeta) {
+    return commit(before -> Transactor.transact(before, txData, txMeta));
+  }
+
+  /**
+   * Runs {@code work} (a transaction function of the current state, e.g. {@link
+   * Transactor#load}) as a transaction: serialized with other writers, durable on return.
+   */
+  public Committed commit(java.util.function.Function<DbValue, Transactor.Result> work) {
     CommitPipeline.Pending p;
     DbValue before;
     Transactor.Result r;
@@ -296,7 +304,7 @@ public final class DurableDb implements AutoCloseable {
       checkOpen();
       ensureWriter();
       before = tentative;
-      r = Transactor.transact(before, txData, txMeta);
+      r = work.apply(before);
       byte[] record =
           TxRecordCodec.encode(
               new TxRecord(r.dbAfter().maxTx(), r.dbAfter().maxEid(), r.txData(), r.purged()));
@@ -309,6 +317,7 @@ public final class DurableDb implements AutoCloseable {
       writeLock.unlock();
     }
     pipeline.await(p);
+    if (!r.purged().isEmpty()) purgeFromStorage();
     afterCommit();
     return new Committed(before, r);
   }
@@ -395,6 +404,38 @@ public final class DurableDb implements AutoCloseable {
     DbValue reloaded = fromHead(head);
     current = reloaded;
     tentative = reloaded;
+  }
+
+  /**
+   * After a purge the purged values must leave storage: write the indices and a head, then a
+   * second head, so the log before the purge (which still holds the values, as does the purge's
+   * own record) can be truncated. Nodes that held them are deleted by {@link #gcStorage}.
+   */
+  private void purgeFromStorage() {
+    writeLock.lock();
+    try {
+      if (!pipeline.idle()) return;
+      ensureWriter();
+      flush();
+      forceHead();
+    } finally {
+      writeLock.unlock();
+    }
+  }
+
+  /** Writes a new head for the current state even when nothing changed, then truncates. */
+  private void forceHead() {
+    HeadRecord prev = HeadRecord.decode(headBytes);
+    HeadRecord head = headOf(current, nodes, durableSeq, prev);
+    nodes.flush();
+    byte[] bytes = head.encode();
+    if (!store.casHead(headBytes, bytes)) {
+      throw DatahikeException.of(
+          "store/head-conflict", "The database head changed under this writer", "store", storeConfig);
+    }
+    headBytes = bytes;
+    headSeq = durableSeq;
+    store.truncateLogBefore(prev.logSeq() + 1);
   }
 
   /** Writes pending indices now (also done on close). */

@@ -272,7 +272,21 @@ final class FileLog {
   }
 
   void truncateBefore(long seq) {
-    committer.exclusive(this::ensureWritable);
+    committer.exclusive(
+        () -> {
+          ensureWritable();
+          // Truncating everything (a purge must leave no trace): start a fresh last segment so
+          // the one holding the records can go too.
+          try {
+            List<LogSegments.Segment> segs = LogSegments.list(dir);
+            if (seq >= nextSeq && !segs.isEmpty() && segs.get(segs.size() - 1).firstSeq() < nextSeq) {
+              roll();
+            }
+          } catch (IOException e) {
+            throw DatahikeException.of(
+                "store/io", "cannot roll the log in " + dir + ": " + e, "path", dir.toString(), e);
+          }
+        });
     try {
       List<LogSegments.Segment> segs = LogSegments.list(dir);
       boolean deleted = false;

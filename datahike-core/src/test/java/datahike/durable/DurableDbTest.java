@@ -140,4 +140,67 @@ class DurableDbTest {
       assertThat(conn.db().maxTx()).isEqualTo(536870915L);
     }
   }
+
+  @Test
+  void exportThenLoadEntities_movesTheWholeHistoryBetweenBackends() {
+    Config file = cfg("");
+    Datahike.createDatabase(file);
+    List<datahike.Datom> exported;
+    List<datahike.Datom> history;
+    try (Connection conn = Datahike.connect(file)) {
+      conn.transact(SCHEMA);
+      conn.transact("[{:name \"Alice\" :age 30} {:name \"Bob\" :age 25}]");
+      conn.transact("[{:db/id [:name \"Alice\"] :age 31}]");
+      conn.transact("[[:db/retractEntity [:name \"Bob\"]]]");
+      exported = conn.db().export();
+      history = conn.db().history().datoms(":eavt");
+    }
+    Config mem = Config.builder().build();
+    Datahike.createDatabase(mem);
+    try (Connection conn = Datahike.connect(mem)) {
+      conn.loadEntities(exported);
+      assertThat(conn.db().history().datoms(":eavt")).isEqualTo(history);
+      assertThat(conn.db().maxTx()).isEqualTo(536870916L);
+      conn.transact("[{:name \"Carol\" :age 50}]");
+      Object n = Datahike.q("[:find (count ?e) . :where [?e :name]]", conn.db());
+      assertThat(n).isEqualTo(2L);
+    }
+  }
+
+  @Test
+  void purge_removesValuesFromIndicesLogAndStoredNodes() throws Exception {
+    Config cfg = cfg("");
+    Datahike.createDatabase(cfg);
+    try (Connection conn = Datahike.connect(cfg)) {
+      conn.transact(SCHEMA);
+      conn.transact("[{:name \"Secret-XYZ\" :age 99} {:name \"Public\" :age 1}]");
+      conn.sync();
+      conn.transact("[[:db.purge/entity [:name \"Secret-XYZ\"]]]");
+      assertThat(conn.db().history().datoms(":eavt")).noneMatch(d -> "Secret-XYZ".equals(d.v()));
+      assertThat(Datahike.gcStorage(conn, new java.util.Date(System.currentTimeMillis() + 1000))).isPositive();
+    }
+    assertThat(filesContaining(dir, "Secret-XYZ")).isEmpty();
+    try (Connection conn = Datahike.connect(cfg)) {
+      assertThat(conn.db().history().datoms(":eavt")).noneMatch(d -> "Secret-XYZ".equals(d.v()));
+      Object n = Datahike.q("[:find (count ?e) . :where [?e :name]]", conn.db());
+      assertThat(n).isEqualTo(1L);
+    }
+  }
+
+  private static List<Path> filesContaining(Path root, String text) throws java.io.IOException {
+    byte[] needle = text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    List<Path> hits = new ArrayList<>();
+    try (java.util.stream.Stream<Path> s = java.nio.file.Files.walk(root)) {
+      for (Path p : (Iterable<Path>) s.filter(java.nio.file.Files::isRegularFile)::iterator) {
+        byte[] b = java.nio.file.Files.readAllBytes(p);
+        outer:
+        for (int i = 0; i + needle.length <= b.length; i++) {
+          for (int j = 0; j < needle.length; j++) if (b[i + j] != needle[j]) continue outer;
+          hits.add(p);
+          break;
+        }
+      }
+    }
+    return hits;
+  }
 }
