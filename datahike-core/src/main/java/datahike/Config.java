@@ -192,9 +192,14 @@ public final class Config {
     Map<Keyword, Object> s = store();
     String backend = backend().name();
     if (backend.equals("mem")) backend = "memory";
-    Object where = s.containsKey(PATH) ? s.get(PATH) : s.get(ID);
+    Object where;
     if (s.containsKey(PATH)) {
-      where = java.nio.file.Path.of(String.valueOf(where)).toAbsolutePath().normalize();
+      where = java.nio.file.Path.of(String.valueOf(s.get(PATH))).toAbsolutePath().normalize();
+    } else if (s.containsKey(ID)) {
+      where = s.get(ID);
+    } else {
+      // Backends located by other keys (bucket, host, table, ...): the whole store map names it.
+      where = EdnPrinter.print(new java.util.TreeMap<>(s));
     }
     return backend + ":" + where;
   }

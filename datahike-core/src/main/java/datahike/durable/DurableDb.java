@@ -334,6 +334,16 @@ public final class DurableDb implements AutoCloseable {
     try {
       tentative = current;
       tentativeSeq = durableSeq;
+      // A failed append leaves the log refusing writes (or the lock lost, e.g. an expired lease):
+      // drop the writer lock; the next write takes it again, which recovers the log and catches up.
+      if (writer != null) {
+        try {
+          writer.close();
+        } catch (RuntimeException ignored) {
+          // Already gone.
+        }
+        writer = null;
+      }
       pipeline.recovered();
     } finally {
       writeLock.unlock();
