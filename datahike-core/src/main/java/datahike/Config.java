@@ -176,6 +176,19 @@ public final class Config {
     return map.get(INITIAL_TX);
   }
 
+  /**
+   * The {@code :schema} map given at creation (ident → definition, as DataScript's and Datahike's
+   * {@code empty-db} take it): installed without entities or transactions; null when absent.
+   */
+  public Map<?, ?> schema() {
+    Object s = map.get(Keyword.of("schema"));
+    if (s != null && !(s instanceof Map)) {
+      throw DatahikeException.of(
+          "config/invalid", ":schema must be a map of attribute definitions", "schema", s);
+    }
+    return (Map<?, ?>) s;
+  }
+
   /** The database name, or null. */
   public String name() {
     Object n = map.get(NAME);

@@ -35,12 +35,12 @@ final class DatabaseRegistry {
         throw DatahikeException.of(
             "db/exists", "Database already exists: " + cfg.store(), "config", cfg.toMap());
       }
-      SharedDatabase shared = new SharedDatabase(cfg, DbBuilder.empty(flags(cfg), null));
+      SharedDatabase shared = new SharedDatabase(cfg, DbBuilder.empty(flags(cfg), cfg.schema()));
       MEMORY.put(key, shared);
       if (cfg.initialTx() != null) shared.transact(Datahike.txForm(cfg.initialTx()), null);
       return;
     }
-    DurableDb.create(cfg.store(), flags(cfg));
+    DurableDb.create(cfg.store(), flags(cfg), cfg.schema());
     if (cfg.initialTx() != null) {
       SharedDatabase s = open(cfg);
       try {

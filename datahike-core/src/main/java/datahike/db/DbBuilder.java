@@ -27,18 +27,7 @@ public final class DbBuilder {
    * takes it) may be null; it is installed without entities or transactions.
    */
   public static DbValue empty(DbValue.DbFlags flags, Map<?, ?> schemaMap) {
-    Schema schema = Schema.empty(flags.attributeRefs());
-    if (schemaMap != null) {
-      for (Map.Entry<?, ?> en : schemaMap.entrySet()) {
-        Keyword ident = (Keyword) en.getKey();
-        Map<Keyword, Object> def = new LinkedHashMap<>();
-        for (Map.Entry<?, ?> p : ((Map<?, ?>) en.getValue()).entrySet()) {
-          def.put((Keyword) p.getKey(), p.getValue());
-        }
-        if (!def.containsKey(SchemaKeys.CARDINALITY)) def.put(SchemaKeys.CARDINALITY, SchemaKeys.CARDINALITY_ONE);
-        schema = schema.withEntry(ident, null, def);
-      }
-    }
+    Schema schema = initialSchema(flags, schemaMap);
     DbValue db = DbValue.empty(flags, schema);
     if (flags.attributeRefs()) {
       List<Datom> ds = new ArrayList<>();
@@ -60,12 +49,30 @@ public final class DbBuilder {
     return db;
   }
 
+  /** The system schema plus a schema map (ident → definition) installed without entities. */
+  private static Schema initialSchema(DbValue.DbFlags flags, Map<?, ?> schemaMap) {
+    Schema schema = Schema.empty(flags.attributeRefs());
+    if (schemaMap == null) return schema;
+    for (Map.Entry<?, ?> en : schemaMap.entrySet()) {
+      Keyword ident = (Keyword) en.getKey();
+      Map<Keyword, Object> def = new LinkedHashMap<>();
+      for (Map.Entry<?, ?> p : ((Map<?, ?>) en.getValue()).entrySet()) {
+        def.put((Keyword) p.getKey(), p.getValue());
+      }
+      if (!def.containsKey(SchemaKeys.CARDINALITY)) {
+        def.put(SchemaKeys.CARDINALITY, SchemaKeys.CARDINALITY_ONE);
+      }
+      schema = schema.withEntry(ident, null, def);
+    }
+    return schema;
+  }
+
   /**
    * A database with no datoms yet and the given counters, whose trees and schema the caller fills
    * in (opening a stored database).
    */
-  public static DbValue emptyShell(DbValue.DbFlags flags, long maxEid, long maxTx) {
-    return DbValue.empty(flags, Schema.empty(flags.attributeRefs()), maxEid, maxTx);
+  public static DbValue emptyShell(DbValue.DbFlags flags, long maxEid, long maxTx, Map<?, ?> schemaMap) {
+    return DbValue.empty(flags, initialSchema(flags, schemaMap), maxEid, maxTx);
   }
 
   /**

@@ -102,13 +102,13 @@ public final class DurableDb implements AutoCloseable {
    * Creates a database in the store {@code storeConfig} names. Fails with {@code :db/exists} when
    * one is there.
    */
-  public static void create(Map<Keyword, Object> storeConfig, DbValue.DbFlags flags) {
+  public static void create(Map<Keyword, Object> storeConfig, DbValue.DbFlags flags, Map<?, ?> schema) {
     try (Store store = Stores.open(storeConfig)) {
       if (store.readHead() != null) throw alreadyExists(storeConfig);
       try (Store.WriterLock lock = store.lockWriter(Duration.ofSeconds(30))) {
-        DbValue db = DbBuilder.empty(flags, null);
+        DbValue db = DbBuilder.empty(flags, schema);
         StoredNodes nodes = new StoredNodes(store, 10_000);
-        HeadRecord head = headOf(db, nodes, 0, null);
+        HeadRecord head = headOf(db, nodes, 0, null, schema);
         nodes.flush();
         if (!store.casHead(null, head.encode())) throw alreadyExists(storeConfig);
       }
@@ -170,7 +170,7 @@ public final class DurableDb implements AutoCloseable {
 
   /** The database value described by a head, with lazily loaded trees. */
   private DbValue fromHead(HeadRecord head) {
-    DbValue empty = DbBuilder.emptyShell(head.flags(), head.maxEid(), head.maxTx());
+    DbValue empty = DbBuilder.emptyShell(head.flags(), head.maxEid(), head.maxTx(), head.initialSchema());
     DbValue t = empty.transientCopy();
     DatomTree[] cur = new DatomTree[3];
     DatomTree[] tmp = new DatomTree[3];
@@ -187,7 +187,8 @@ public final class DurableDb implements AutoCloseable {
   }
 
   /** Writes the trees of {@code db} (their unstored nodes) and returns the head naming them. */
-  private static HeadRecord headOf(DbValue db, StoredNodes nodes, long logSeq, HeadRecord prev) {
+  private static HeadRecord headOf(
+      DbValue db, StoredNodes nodes, long logSeq, HeadRecord prev, Map<?, ?> schema) {
     Map<String, HeadRecord.Root> roots = new LinkedHashMap<>();
     IndexType[] idx = {IndexType.EAVT, IndexType.AEVT, IndexType.AVET};
     for (int i = 0; i < 3; i++) {
@@ -206,7 +207,8 @@ public final class DurableDb implements AutoCloseable {
         logSeq,
         roots,
         prev == null ? 0 : prev.logSeq(),
-        prev == null ? Map.of() : prev.roots());
+        prev == null ? Map.of() : prev.roots(),
+        schema);
   }
 
   // ------------------------------------------------------------------ reading
@@ -396,7 +398,7 @@ public final class DurableDb implements AutoCloseable {
     if (durableSeq == headSeq) return;
     DbValue db = current;
     HeadRecord prev = HeadRecord.decode(headBytes);
-    HeadRecord head = headOf(db, nodes, durableSeq, prev);
+    HeadRecord head = headOf(db, nodes, durableSeq, prev, prev.initialSchema());
     nodes.flush();
     byte[] bytes = head.encode();
     if (!store.casHead(headBytes, bytes)) {
@@ -436,7 +438,7 @@ public final class DurableDb implements AutoCloseable {
   /** Writes a new head for the current state even when nothing changed, then truncates. */
   private void forceHead() {
     HeadRecord prev = HeadRecord.decode(headBytes);
-    HeadRecord head = headOf(current, nodes, durableSeq, prev);
+    HeadRecord head = headOf(current, nodes, durableSeq, prev, prev.initialSchema());
     nodes.flush();
     byte[] bytes = head.encode();
     if (!store.casHead(headBytes, bytes)) {

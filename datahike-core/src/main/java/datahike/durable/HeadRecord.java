@@ -24,6 +24,8 @@ import java.util.Map;
  * @param prevLogSeq the log sequence of the previous head
  * @param prevRoots the roots of the previous head: the store falls back to that head when the
  *     newest one is damaged, so its nodes and the log after it are kept until the next head
+ * @param initialSchema the schema map given at creation ({@code :schema} of the configuration),
+ *     which lives in no entity and so must be kept here; null when none
  */
 record HeadRecord(
     int format,
@@ -33,7 +35,8 @@ record HeadRecord(
     long logSeq,
     Map<String, Root> roots,
     long prevLogSeq,
-    Map<String, Root> prevRoots) {
+    Map<String, Root> prevRoots,
+    Map<?, ?> initialSchema) {
   static final int FORMAT = 1;
   static final String[] TREES = {"eavt", "aevt", "avet", "teavt", "taevt", "tavet"};
 
@@ -53,6 +56,7 @@ record HeadRecord(
     m.put(Keyword.of("roots"), r);
     m.put(Keyword.of("prev-log-seq"), prevLogSeq);
     m.put(Keyword.of("prev-roots"), rootsMap(prevRoots));
+    if (initialSchema != null) m.put(Keyword.of("initial-schema"), initialSchema);
     return EdnPrinter.print(m).getBytes(StandardCharsets.UTF_8);
   }
 
@@ -104,7 +108,8 @@ record HeadRecord(
         num(m, "log-seq"),
         roots(m.get(Keyword.of("roots"))),
         prevSeq instanceof Number n ? n.longValue() : 0,
-        roots(m.get(Keyword.of("prev-roots"))));
+        roots(m.get(Keyword.of("prev-roots"))),
+        m.get(Keyword.of("initial-schema")) instanceof Map<?, ?> is ? is : null);
   }
 
   private static long num(Map<?, ?> m, String k) {

@@ -1,0 +1,104 @@
+package datahike.bench;
+
+import datahike.bench.DatahikeHarness.Db;
+import datahike.bench.DatahikeHarness.StoreKind;
+import datahike.bench.People20k.Person;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/**
+ * The durable-commit measurements of the {@code commit} suite on datahike-java with the file store:
+ * single-writer commits/s, concurrent-writer commits/s, bulk load datoms/s. Each opens a fresh
+ * database under the bench work directory (beside the fsync probe's temp dir) and deletes it
+ * afterwards.
+ *
+ * <p>Until the durable store lands, opening the database fails and each measurement throws {@link
+ * NotAvailable}, which the suite prints as "not available yet".
+ */
+final class DatahikeDurable {
+  /** The durable backend cannot be opened (yet). */
+  static final class NotAvailable extends Exception {
+    NotAvailable(Throwable cause) {
+      super(cause.getClass().getSimpleName() + ": " + cause.getMessage(), cause);
+    }
+  }
+
+  private DatahikeDurable() {}
+
+  private static Db open() throws NotAvailable {
+    return DatahikeHarness.open(StoreKind.FILE);
+  }
+
+  /**
+   * Commits/s of one writer: {@code warmup} then {@code n} transactions of one person entity each
+   * (5 datoms), each durable when {@code transact} returns.
+   */
+  static double singleWriterCommitsPerSec(List<Person> people, int warmup, int n) throws Exception {
+    try (Db db = open()) {
+      for (int i = 0; i < warmup; i++) {
+        db.conn.transact(List.of(DatahikeHarness.entityMap(people.get(i % people.size()))));
+      }
+      long t0 = System.nanoTime();
+      for (int i = 0; i < n; i++) {
+        db.conn.transact(
+            List.of(DatahikeHarness.entityMap(people.get((warmup + i) % people.size()))));
+      }
+      return n / ((System.nanoTime() - t0) / 1e9);
+    }
+  }
+
+  /**
+   * Commits/s of {@code writers} threads on one connection, each committing {@code perWriter}
+   * one-person transactions; the figure is all commits over the wall time of the slowest.
+   */
+  static double concurrentCommitsPerSec(List<Person> people, int writers, int perWriter)
+      throws Exception {
+    try (Db db = open()) {
+      ExecutorService pool = Executors.newFixedThreadPool(writers);
+      try {
+        List<Future<?>> fs = new ArrayList<>();
+        long t0 = System.nanoTime();
+        for (int w = 0; w < writers; w++) {
+          int base = w * perWriter;
+          fs.add(
+              pool.submit(
+                  () -> {
+                    for (int i = 0; i < perWriter; i++) {
+                      Person p = people.get((base + i) % people.size());
+                      db.conn.transact(List.of(DatahikeHarness.entityMap(p)));
+                    }
+                    return null;
+                  }));
+        }
+        for (Future<?> f : fs) {
+          f.get();
+        }
+        return (double) writers * perWriter / ((System.nanoTime() - t0) / 1e9);
+      } finally {
+        pool.shutdownNow();
+      }
+    }
+  }
+
+  /** Datoms/s of loading {@code people} in transactions of {@code batch} entity maps. */
+  static double bulkLoadDatomsPerSec(List<Person> people, int batch) throws Exception {
+    try (Db db = open()) {
+      List<List<Object>> txs = new ArrayList<>();
+      for (int i = 0; i < people.size(); i += batch) {
+        List<Object> tx = new ArrayList<>();
+        for (Person p : people.subList(i, Math.min(people.size(), i + batch))) {
+          tx.add(DatahikeHarness.entityMap(p));
+        }
+        txs.add(tx);
+      }
+      long t0 = System.nanoTime();
+      for (List<Object> tx : txs) {
+        db.conn.transact(tx);
+      }
+      return (double) people.size() * People20k.ATTRS_PER_PERSON / ((System.nanoTime() - t0) / 1e9);
+    }
+  }
+}

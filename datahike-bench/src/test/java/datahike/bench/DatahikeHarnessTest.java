@@ -1,0 +1,8 @@
+package datahike.bench;
+
+class DatahikeHarnessTest extends AbstractHarnessTest {
+  @Override
+  Harness create() {
+    return new DatahikeHarness();
+  }
+}

@@ -1,0 +1,8 @@
+package datahike.bench;
+
+class DatomicHarnessTest extends AbstractHarnessTest {
+  @Override
+  Harness create() {
+    return new DatomicHarness();
+  }
+}
