@@ -143,6 +143,16 @@ final class CommitPipeline {
     }
   }
 
+  /** Waits until nothing is queued or being appended. */
+  void awaitIdle() {
+    lock.lock();
+    try {
+      while (!queue.isEmpty() || flushing) changed.awaitUninterruptibly();
+    } finally {
+      lock.unlock();
+    }
+  }
+
   /** True when nothing is queued or being appended. */
   boolean idle() {
     lock.lock();

@@ -208,7 +208,19 @@ public final class DurableDb implements AutoCloseable {
         roots,
         prev == null ? 0 : prev.logSeq(),
         prev == null ? Map.of() : prev.roots(),
-        schema);
+        schema,
+        retire(prev));
+  }
+
+  /** Heads kept for garbage collection: the previous ones, with when they were replaced. */
+  static final int RETIRED_KEPT = 1024;
+
+  private static List<HeadRecord.Retired> retire(HeadRecord prev) {
+    if (prev == null) return List.of();
+    List<HeadRecord.Retired> out = new ArrayList<>(prev.retired());
+    out.add(new HeadRecord.Retired(System.currentTimeMillis(), prev.roots()));
+    while (out.size() > RETIRED_KEPT) out.remove(0);
+    return out;
   }
 
   // ------------------------------------------------------------------ reading
@@ -234,19 +246,16 @@ public final class DurableDb implements AutoCloseable {
 
   /** Replays log records after {@code tentativeSeq}; reloads from the head when they are gone. */
   private void catchUp() {
+    // Move to a newer head first: its nodes are what garbage collection keeps, while the nodes
+    // under an old head may be collected once it is retired long enough.
+    byte[] h = store.readHead();
+    if (h != null && !java.util.Arrays.equals(h, headBytes) && HeadRecord.decode(h).logSeq() > headSeq) {
+      reloadFromHead();
+    }
     List<LogEntry> entries = store.readLog(tentativeSeq + 1);
     if (!entries.isEmpty() && entries.get(0).seq() > tentativeSeq + 1) {
       reloadFromHead();
       entries = store.readLog(tentativeSeq + 1);
-    } else if (entries.isEmpty()) {
-      byte[] h = store.readHead();
-      if (h != null && !java.util.Arrays.equals(h, headBytes)) {
-        HeadRecord head = HeadRecord.decode(h);
-        if (head.logSeq() > tentativeSeq) {
-          reloadFromHead();
-          entries = store.readLog(tentativeSeq + 1);
-        }
-      }
     }
     if (entries.isEmpty()) return;
     DbValue t = tentative.transientCopy();
@@ -455,8 +464,11 @@ public final class DurableDb implements AutoCloseable {
     writeLock.lock();
     try {
       checkOpen();
-      if (durableSeq == headSeq) return;
       ensureWriter();
+      // Commits still being appended were built on the current tentative state; flushing now
+      // would reset it under them.
+      pipeline.awaitIdle();
+      if (durableSeq == headSeq) return;
       flush();
     } finally {
       writeLock.unlock();
@@ -481,6 +493,13 @@ public final class DurableDb implements AutoCloseable {
       }
       for (HeadRecord.Root r : head.prevRoots().values()) {
         if (r.address() != null) mark(r.address(), reachable);
+      }
+      // Readers elsewhere may still stand on a head replaced after the cutoff.
+      for (HeadRecord.Retired old : head.retired()) {
+        if (old.at() < removeBefore.getTime()) continue;
+        for (HeadRecord.Root r : old.roots().values()) {
+          if (r.address() != null) mark(r.address(), reachable);
+        }
       }
       List<String> dead = new ArrayList<>();
       for (String key : store.list()) {

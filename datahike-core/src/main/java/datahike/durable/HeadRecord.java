@@ -24,6 +24,8 @@ import java.util.Map;
  * @param prevLogSeq the log sequence of the previous head
  * @param prevRoots the roots of the previous head: the store falls back to that head when the
  *     newest one is damaged, so its nodes and the log after it are kept until the next head
+ * @param retired earlier heads with the time they were replaced: garbage collection keeps their
+ *     nodes while they are younger than its cutoff, for readers still standing on them
  * @param initialSchema the schema map given at creation ({@code :schema} of the configuration),
  *     which lives in no entity and so must be kept here; null when none
  */
@@ -36,12 +38,16 @@ record HeadRecord(
     Map<String, Root> roots,
     long prevLogSeq,
     Map<String, Root> prevRoots,
-    Map<?, ?> initialSchema) {
+    Map<?, ?> initialSchema,
+    List<Retired> retired) {
   static final int FORMAT = 1;
   static final String[] TREES = {"eavt", "aevt", "avet", "teavt", "taevt", "tavet"};
 
   /** One stored tree root. */
   record Root(String address, long count) {}
+
+  /** A replaced head: when it was replaced, and its roots. */
+  record Retired(long at, Map<String, Root> roots) {}
 
   byte[] encode() {
     Map<Keyword, Object> m = new LinkedHashMap<>();
@@ -57,6 +63,9 @@ record HeadRecord(
     m.put(Keyword.of("prev-log-seq"), prevLogSeq);
     m.put(Keyword.of("prev-roots"), rootsMap(prevRoots));
     if (initialSchema != null) m.put(Keyword.of("initial-schema"), initialSchema);
+    List<Object> ret = new java.util.ArrayList<>();
+    for (Retired old : retired) ret.add(java.util.Arrays.asList(old.at(), rootsMap(old.roots())));
+    m.put(Keyword.of("retired"), ret);
     return EdnPrinter.print(m).getBytes(StandardCharsets.UTF_8);
   }
 
@@ -77,6 +86,17 @@ record HeadRecord(
       }
     }
     return roots;
+  }
+
+  private static List<Retired> retired(Object o) {
+    List<Retired> out = new java.util.ArrayList<>();
+    if (o instanceof List<?> l) {
+      for (Object x : l) {
+        List<?> r = (List<?>) x;
+        out.add(new Retired(((Number) r.get(0)).longValue(), roots(r.get(1))));
+      }
+    }
+    return out;
   }
 
   static HeadRecord decode(byte[] bytes) {
@@ -109,7 +129,8 @@ record HeadRecord(
         roots(m.get(Keyword.of("roots"))),
         prevSeq instanceof Number n ? n.longValue() : 0,
         roots(m.get(Keyword.of("prev-roots"))),
-        m.get(Keyword.of("initial-schema")) instanceof Map<?, ?> is ? is : null);
+        m.get(Keyword.of("initial-schema")) instanceof Map<?, ?> is ? is : null,
+        retired(m.get(Keyword.of("retired"))));
   }
 
   private static long num(Map<?, ?> m, String k) {
