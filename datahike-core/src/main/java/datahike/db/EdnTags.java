@@ -28,9 +28,24 @@ public final class EdnTags {
       throw DatahikeException.of(
           "edn/datom", "A datom literal is [e a v tx? added?], got " + EdnPrinter.print(form), "form", form);
     }
+    if (!(l.get(0) instanceof Number) || !(l.get(1) instanceof Keyword || l.get(1) instanceof Number)
+        || (l.size() > 3 && !(l.get(3) instanceof Number))) {
+      throw DatahikeException.of(
+          "edn/datom", "A datom literal is [e a v tx? added?], got " + EdnPrinter.print(form), "form", form);
+    }
     long e = ((Number) l.get(0)).longValue();
     Object a = l.get(1);
-    int code = a instanceof Keyword k ? Datom.attrCode(k) : (int) ((Number) a).longValue();
+    int code;
+    if (a instanceof Keyword k) {
+      code = Datom.attrCode(k);
+    } else {
+      long id = ((Number) a).longValue();
+      if (id <= 0 || id > Integer.MAX_VALUE) {
+        throw DatahikeException.of(
+            "edn/datom", "A datom's attribute id must be a positive int, got " + a, "form", form);
+      }
+      code = (int) id;
+    }
     long tx = l.size() > 3 ? ((Number) l.get(3)).longValue() : DbValue.TX0;
     boolean added = l.size() <= 4 || Boolean.TRUE.equals(l.get(4));
     return new Datom(e, code, l.get(2), tx, added);

@@ -1,5 +1,7 @@
 package datahike.query;
 
+import datahike.DatahikeException;
+
 import datahike.edn.Symbol;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -50,8 +52,16 @@ final class BuiltInAggregates {
     return Num.div(acc, (long) vs.size());
   }
 
+  /** Most results an aggregate may build from its n argument: beyond, an error, not exhaustion. */
+  static final long MAX_N = 10_000_000;
+
   private static int n(List<Object> args) {
-    return Num.num(args.get(0)).intValue();
+    long n = Num.num(args.get(0)).longValue();
+    if (n < 0 || n > MAX_N) {
+      throw DatahikeException.of(
+          "query/aggregate", "Aggregate count " + n + " must be between 0 and " + MAX_N, "n", n);
+    }
+    return (int) n;
   }
 
   static {

@@ -21,6 +21,9 @@ import java.util.concurrent.ThreadLocalRandom;
  * and Datahike's database functions (see {@link DbFns}).
  */
 final class BuiltIns {
+  /** Most values {@code range} builds: beyond, an error instead of running out of memory. */
+  static final long RANGE_MAX = 10_000_000;
+
   private BuiltIns() {}
 
   private static final Map<Symbol, QueryFn> FNS = new HashMap<>();
@@ -414,6 +417,14 @@ final class BuiltIns {
             if (args.length > 2) {
               step = Num.num(args[2]).longValue();
             }
+          }
+          double size = step == 0 ? Double.POSITIVE_INFINITY : ((double) end - start) / step;
+          if (size > RANGE_MAX) {
+            throw DatahikeException.of(
+                "query/range",
+                "range of " + (step == 0 ? "infinitely many" : String.valueOf((long) size))
+                    + " values exceeds the limit of " + RANGE_MAX,
+                "start", start, "end", end, "step", step);
           }
           List<Object> out = new ArrayList<>();
           if (step > 0) {

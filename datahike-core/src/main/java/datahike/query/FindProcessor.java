@@ -176,7 +176,18 @@ final class FindProcessor {
         f = (as, vs) -> qf.invoke(vs);
       }
     }
-    return f.aggregate(args, values);
+    try {
+      return f.aggregate(args, values);
+    } catch (DatahikeException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      // A built-in or user aggregate over values it cannot handle (mixed types, a bad n).
+      throw DatahikeException.of(
+          "query/aggregate",
+          "Aggregate " + (a.fn() != null ? a.fn() : a.fnVar()) + " failed: " + e.getMessage(),
+          "fn", a.fn() != null ? a.fn() : a.fnVar(),
+          e);
+    }
   }
 
   private static Object input(Map<Symbol, Object> in, Symbol var) {
