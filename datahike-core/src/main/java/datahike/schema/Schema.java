@@ -165,9 +165,19 @@ public final class Schema {
         Boolean.TRUE.equals(d.get(INDEX)),
         Boolean.TRUE.equals(d.get(IS_COMPONENT)),
         Boolean.TRUE.equals(d.get(NO_HISTORY)),
-        tupleAttrs instanceof List ? List.copyOf((List<Keyword>) tupleAttrs) : null,
+        keywords(tupleAttrs),
         d.get(TUPLE_TYPE) instanceof Keyword tt ? tt : null,
-        tupleTypes instanceof List ? List.copyOf((List<Keyword>) tupleTypes) : null);
+        keywords(tupleTypes));
+  }
+
+  /**
+   * A list of keywords, or null when {@code o} is anything else: schema-on-read databases accept
+   * any value for the schema attributes, and a malformed definition must not break the schema.
+   */
+  private static List<Keyword> keywords(Object o) {
+    if (!(o instanceof List<?> l)) return null;
+    for (Object x : l) if (!(x instanceof Keyword)) return null;
+    return List.copyOf((List<Keyword>) l);
   }
 
   /** The attribute {@code ident}, or null when the schema does not define it. */

@@ -59,6 +59,13 @@ class KnownBugsTest {
     new EdnFuzzTest().readWithTags(seed("edn-datom-attr-negative.edn"));
   }
 
+  @Test
+  void tx_schemaOnReadTupleAttrs() {
+    new TxFuzzTest().schemaOnRead(seed("tx-read-tupleattrs-symbol.edn"));
+    new TxFuzzTest().schemaOnRead(seed("tx-read-tupleattrs-nil.edn"));
+    new TxFuzzTest().schemaOnRead(seed("tx-read-tupleattrs-fuzz.edn"));
+  }
+
   static byte[] seed(String name) {
     try (InputStream in = KnownBugsTest.class.getResourceAsStream("bugs/" + name)) {
       if (in == null) {

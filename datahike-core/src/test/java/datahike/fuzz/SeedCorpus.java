@@ -30,11 +30,11 @@ import java.util.stream.Stream;
 /**
  * Writes the committed seed corpus of the fuzz tests: text seeds taken from the shared conformance
  * cases (queries, query inputs, pull selectors, transaction data) plus a few hand-written EDN
- * forms, and binary seeds encoded from {@link FuzzDbs#WRITE} with the real codecs. Run by hand
- * when a format changes: {@code java -cp <test classpath> datahike.fuzz.SeedCorpus
- * <shared/conformance> <src/test/resources>}, then run the fuzz tests and move any seed that hits
- * a known bug to {@code bugs/} (see {@link KnownBugsTest}). The {@code *.dict} dictionaries beside
- * the seeds are hand-written. Not a test.
+ * forms, and binary seeds encoded from {@link FuzzDbs#WRITE} with the real codecs. Run by hand when
+ * a format changes: {@code java -cp <test classpath> datahike.fuzz.SeedCorpus <shared/conformance>
+ * <src/test/resources>}, then run the fuzz tests and move any seed that hits a known bug to {@code
+ * bugs/} (see {@link KnownBugsTest}). The {@code *.dict} dictionaries beside the seeds are
+ * hand-written. Not a test.
  */
 final class SeedCorpus {
   private static final int MAX_PER_TARGET = 40;
