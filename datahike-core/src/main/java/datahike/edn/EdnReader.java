@@ -389,6 +389,13 @@ public final class EdnReader {
     return m;
   }
 
+  /** True when {@code ns} can begin a symbol: not a digit or '#', nor a sign or dot then a digit. */
+  private static boolean symbolStart(String ns) {
+    char c = ns.charAt(0);
+    if (Character.isDigit(c) || c == '#') return false;
+    return !((c == '+' || c == '-' || c == '.') && ns.length() > 1 && Character.isDigit(ns.charAt(1)));
+  }
+
   /** After {@code #}: a set, discard, symbolic value, namespaced map, metadata or tag. */
   private Object dispatch() {
     int next = lex.peek();
@@ -431,7 +438,8 @@ public final class EdnReader {
         {
           lex.skip();
           String ns = lex.token(false);
-          if (ns.isEmpty() || ns.charAt(0) == ':' || ns.indexOf('/') >= 0 || !validName(ns)) {
+          if (ns.isEmpty() || ns.charAt(0) == ':' || ns.indexOf('/') >= 0 || !validName(ns)
+              || !symbolStart(ns)) {
             throw error("Invalid namespaced map prefix: #:" + ns, formLine, formColumn);
           }
           if (lex.skipWhitespace() != '{') {

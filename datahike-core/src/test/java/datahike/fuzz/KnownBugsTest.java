@@ -10,7 +10,6 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -42,13 +41,16 @@ class KnownBugsTest {
         Duration.ofSeconds(20), () -> new QueryFuzzTest().query(seed("query-range-unbounded.edn")));
   }
 
-  @Disabled(
-      "bug: EdnReader accepts #:ns{} prefixes that no symbol can start with (#:#_x, #:2x, #:-1x);"
-          + " symbol keys qualified with them print as text that does not read back")
   @Test
   void edn_namespacedMapPrefix() {
     for (String name : List.of("edn-nsmap-prefix-discard.edn", "edn-nsmap-prefix-number.edn")) {
-      Object v = EdnReader.read(new String(seed(name), StandardCharsets.UTF_8));
+      // Prefixes no symbol can start with are refused; anything read must print back.
+      Object v;
+      try {
+        v = EdnReader.read(new String(seed(name), StandardCharsets.UTF_8));
+      } catch (datahike.DatahikeException e) {
+        continue;
+      }
       EdnFuzzTest.assertReprints(EdnPrinter.print(v), false);
     }
   }
