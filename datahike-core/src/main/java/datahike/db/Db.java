@@ -53,6 +53,36 @@ public interface Db {
   Iterable<Datom> datoms(IndexType index, long e, int a, Object v, long tx);
 
   /**
+   * A reusable probe for the datoms of attribute {@code a} (never {@link #ANY_A}) of one entity at
+   * a time, as index nested-loop joins need: {@code seek(e)}, then {@code next()} until null.
+   * Entities in ascending order are fastest. The default runs {@link #search} per seek.
+   */
+  default EntityProbe probe(int a) {
+    return new EntityProbe() {
+      private java.util.Iterator<Datom> it = java.util.Collections.emptyIterator();
+
+      @Override
+      public void seek(long e) {
+        it = search(e, a, null, ANY).iterator();
+      }
+
+      @Override
+      public Datom next() {
+        return it.hasNext() ? it.next() : null;
+      }
+    };
+  }
+
+  /** See {@link #probe}. Not thread-safe. */
+  interface EntityProbe {
+    /** Positions at the datoms of entity {@code e}. */
+    void seek(long e);
+
+    /** The next datom of the entity sought last, or null when there is none left. */
+    Datom next();
+  }
+
+  /**
    * The datoms of attribute {@code a} whose value lies in {@code [from, to]} (inclusive; null is
    * unbounded), in value order. Works for every attribute, indexed or not.
    */

@@ -247,6 +247,23 @@ public final class DbValue extends AbstractDb {
   }
 
   @Override
+  public EntityProbe probe(int a) {
+    if (a == NO_ATTR || a == ANY_A) return super.probe(a);
+    DatomTree.Seeker seeker = eavt.seeker();
+    return new EntityProbe() {
+      @Override
+      public void seek(long e) {
+        seeker.seek(new Datom(e, a, null, 0, true));
+      }
+
+      @Override
+      public Datom next() {
+        return seeker.next();
+      }
+    };
+  }
+
+  @Override
   public Iterable<Datom> valueRange(int a, Object from, Object to) {
     if (a == NO_ATTR) return List.of();
     return avet.slice(new Datom(-1, a, from, 0, true), new Datom(-1, a, to, 0, true));

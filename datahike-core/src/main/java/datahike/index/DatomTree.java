@@ -507,51 +507,29 @@ public final class DatomTree {
     return () -> new Cursor(from, to);
   }
 
-  /** Iterates leaves left to right along an explicit path stack. */
-  private final class Cursor implements Iterator<Datom> {
-    private final Datom to;
-    private final Node[] path = new Node[16];
-    private final int[] idx = new int[16];
-    private int depth = -1;
-    private Node leaf;
-    private int pos;
-    private Datom next;
+  /** A root-to-leaf path that can step to the next leaf: shared by the cursors. */
+  private abstract class Path {
+    final Node[] path = new Node[16];
+    final int[] idx = new int[16];
+    int depth = -1;
 
-    Cursor(Datom from, Datom to) {
-      this.to = to;
+    /** Descends from the root to the leaf holding {@code key} (the first leaf if null). */
+    Node descend(Datom key) {
+      depth = -1;
       Node n = load(root);
-      if (n == null) return;
+      if (n == null) return null;
       while (!n.isLeaf()) {
-        int i = from == null ? 0 : childFor(n, from);
+        int i = key == null ? 0 : childFor(n, key);
         depth++;
         path[depth] = n;
         idx[depth] = i;
         n = load(n.kids[i]);
       }
-      leaf = n;
-      if (from == null) {
-        pos = 0;
-      } else {
-        pos = bound(n, from, false);
-      }
-      advance();
+      return n;
     }
 
-    private void advance() {
-      while (leaf != null && pos >= leaf.len) {
-        leaf = nextLeaf();
-        pos = 0;
-      }
-      if (leaf == null) {
-        next = null;
-        return;
-      }
-      Datom d = leaf.keys[pos++];
-      next = to != null && cmp(d, to) > 0 ? null : d;
-      if (next == null) leaf = null;
-    }
-
-    private Node nextLeaf() {
+    /** The leaf after the current one, or null at the end. */
+    Node nextLeaf() {
       while (depth >= 0) {
         Node p = path[depth];
         int i = idx[depth] + 1;
@@ -569,6 +547,88 @@ public final class DatomTree {
         depth--;
       }
       return null;
+    }
+  }
+
+  /**
+   * A reusable cursor for many prefix searches, e.g. the datoms of one attribute for entity after
+   * entity. A search whose start lies inside the leaf of the previous one (the usual case when
+   * the keys come in index order, as they do from another index scan) looks only into that leaf
+   * instead of descending from the root, and no iterator is allocated per search.
+   */
+  public Seeker seeker() {
+    return new Seeker();
+  }
+
+  /** See {@link #seeker()}. Not thread-safe; one per scan. */
+  public final class Seeker extends Path {
+    private Node leaf;
+    private int pos;
+    private Datom to;
+
+    private Seeker() {}
+
+    /** Positions at the first datom not less than {@code key}; {@link #next} yields up to it. */
+    public void seek(Datom key) {
+      to = key;
+      Node l = leaf;
+      // The first match lies in this leaf when its first key is less and its last not less.
+      if (l != null
+          && l.len > 0
+          && cmp(l.keys[0], key) < 0
+          && cmp(l.keys[l.len - 1], key) >= 0) {
+        pos = bound(l, key, false);
+        return;
+      }
+      leaf = descend(key);
+      pos = leaf == null ? 0 : bound(leaf, key, false);
+    }
+
+    /** The next datom equal to the sought key (its wildcards match anything), or null. */
+    public Datom next() {
+      while (leaf != null && pos >= leaf.len) {
+        leaf = nextLeaf();
+        pos = 0;
+      }
+      if (leaf == null || to == null) return null;
+      Datom d = leaf.keys[pos];
+      if (cmp(d, to) > 0) {
+        to = null;
+        return null;
+      }
+      pos++;
+      return d;
+    }
+  }
+
+  /** Iterates leaves left to right along an explicit path stack. */
+  private final class Cursor extends Path implements Iterator<Datom> {
+    private final Datom to;
+    private Node leaf;
+    private int pos;
+    private Datom next;
+
+    Cursor(Datom from, Datom to) {
+      this.to = to;
+      Node n = descend(from);
+      if (n == null) return;
+      leaf = n;
+      pos = from == null ? 0 : bound(n, from, false);
+      advance();
+    }
+
+    private void advance() {
+      while (leaf != null && pos >= leaf.len) {
+        leaf = nextLeaf();
+        pos = 0;
+      }
+      if (leaf == null) {
+        next = null;
+        return;
+      }
+      Datom d = leaf.keys[pos++];
+      next = to != null && cmp(d, to) > 0 ? null : d;
+      if (next == null) leaf = null;
     }
 
     @Override

@@ -52,6 +52,9 @@ final class FindProcessor {
             "form",
             q.form());
       }
+      if (plainRelation(q, opts)) {
+        return relationResult(ctx.take(vars), vars);
+      }
       rows = ctx.take(vars).project(vars).rows;
     }
     boolean aggregate = false;
@@ -77,6 +80,49 @@ final class FindProcessor {
       out = out.subList(from, to);
     }
     return shape(q, out);
+  }
+
+  /** A relation of plain variables, no :with, :keys, offset or limit: one pass suffices. */
+  private static boolean plainRelation(ParsedQuery q, QueryOptions opts) {
+    if (!(q.find() instanceof FindSpec.Rel)
+        || !q.with().isEmpty()
+        || q.returnKind() != null
+        || opts.offset() > 0
+        || opts.limit() >= 0
+        || q.offset() > 0
+        || q.limit() >= 0) {
+      return false;
+    }
+    for (FindSpec.Elem e : q.find().elements()) {
+      if (!(e instanceof FindSpec.VarElem)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * The set of distinct {@code vars} tuples of {@code rel}, built in one pass: each row becomes a
+   * {@link ResultTuple} and the set itself removes duplicates.
+   */
+  private static Object relationResult(Relation rel, List<Symbol> vars) {
+    int[] cols = rel.columns(vars);
+    LinkedHashSet<Object> out = new LinkedHashSet<>(Math.max(16, rel.size() * 4 / 3 + 1));
+    boolean identity = cols.length == rel.vars.length;
+    for (int i = 0; i < cols.length && identity; i++) {
+      identity = cols[i] == i;
+    }
+    for (Object[] r : rel.rows) {
+      // The relation was taken out of the context: its rows can become the result's.
+      Object[] o = identity ? r : new Object[cols.length];
+      if (!identity) {
+        for (int i = 0; i < cols.length; i++) {
+          o[i] = r[cols[i]];
+        }
+      }
+      out.add(new ResultTuple(o));
+    }
+    return out;
   }
 
   private static List<Object[]> project(int[] cols, List<Object[]> rows) {

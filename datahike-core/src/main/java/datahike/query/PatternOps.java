@@ -295,7 +295,10 @@ final class PatternOps {
     String how;
     // An index lookup costs a few node visits; a scan one datom each: look up only when the
     // bound rows are few compared to the datoms the pattern would scan.
-    if (fan >= 0 && rel.size() * fan * 4 <= base + 64) {
+    if (fan >= 0 && rel.size() * fan * 4 <= base + 64 && entityOnly(r, l)) {
+      how = "lookup";
+      probeEntities(ctx, r, l, rel, out);
+    } else if (fan >= 0 && rel.size() * fan * 4 <= base + 64) {
       how = "lookup";
       Object[] nb = new Object[5];
       int[] bpos = boundPositions(l);
@@ -372,6 +375,46 @@ final class PatternOps {
     }
     ctx.add(new Relation(vars, out));
     return how;
+  }
+
+  /** True when only the entity is bound and the attribute is a constant: a probe per row. */
+  private static boolean entityOnly(Resolved r, Layout l) {
+    if (l.kind[0] != BOUND || r.a == Db.ANY_A) {
+      return false;
+    }
+    for (int i = 1; i < 5; i++) {
+      if (l.kind[i] == BOUND) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * Index nested-loop join on the entity: for each row, the datoms of (row's entity, attribute)
+   * through one reusable probe (rows usually come in entity order, so each probe stays in the
+   * leaf of the previous one). A repeated entity is probed again rather than memoised: a probe
+   * costs less than the hash lookup a memo would.
+   */
+  private static void probeEntities(
+      Context ctx, Resolved r, Layout l, Relation rel, List<Object[]> out) {
+    Db.EntityProbe probe = r.db.probe(r.a);
+    int col = l.slot[0];
+    for (Object[] row : rel.rows) {
+      Object ev = row[col];
+      long e = ev instanceof Long x ? x : entity(r.db, ev);
+      if (e < 0) {
+        continue;
+      }
+      probe.seek(e);
+      for (Datom d = probe.next(); d != null; d = probe.next()) {
+        ctx.deadline.tick();
+        Object[] res = matchNew(r, l, d, row, row.length);
+        if (res != null) {
+          out.add(res);
+        }
+      }
+    }
   }
 
   private static int[] boundPositions(Layout l) {

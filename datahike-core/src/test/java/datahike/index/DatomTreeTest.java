@@ -63,6 +63,35 @@ class DatomTreeTest {
   }
 
   @Test
+  void seeker_findsWhatASliceFinds_forKeysInAnyOrder() {
+    long seed = System.nanoTime();
+    Random r = new Random(seed);
+    DatomTree tree = DatomTree.empty(DatomOrder.EAVT, false);
+    // Entities with many values of one attribute make matches span leaves.
+    for (int i = 0; i < 20_000; i++) {
+      Datom d = random(r);
+      if (r.nextInt(10) == 0) d = new Datom(7, ATTRS[1], (long) r.nextInt(5000), 536870913L, true);
+      tree = tree.with(d, null);
+    }
+    DatomTree.Seeker seeker = tree.seeker();
+    List<Long> ascending = new ArrayList<>();
+    for (long e = 0; e < 310; e += 1 + r.nextInt(3)) ascending.add(e);
+    List<Long> shuffled = new ArrayList<>(ascending);
+    java.util.Collections.shuffle(shuffled, r);
+    for (List<Long> es : List.of(ascending, shuffled, ascending)) {
+      for (long e : es) {
+        Datom key = new Datom(e, ATTRS[r.nextInt(3)], null, 0, true);
+        if (r.nextInt(8) == 0) key = new Datom(e, 0, null, 0, true);
+        seeker.seek(key);
+        List<Datom> got = new ArrayList<>();
+        for (Datom d = seeker.next(); d != null; d = seeker.next()) got.add(d);
+        assertThat(seeker.next()).isNull();
+        assertThat(got).as("e %d, seed %d", e, seed).containsExactlyElementsOf(list(tree.slice(key, key)));
+      }
+    }
+  }
+
+  @Test
   void build_makesTheSameTreeAsInserts() {
     List<Datom> ds = new ArrayList<>();
     for (int e = 0; e < 5000; e++) ds.add(new Datom(e, ATTRS[e % 3], (long) e, 536870913L, true));
