@@ -80,7 +80,7 @@ final class DatomWriter {
    * true when that restored the fact as it was before the transaction.
    */
   private static boolean undoRetraction(TxState s, Datom d) {
-    if (!s.db.flags().keepHistory()) return false;
+    if (!s.retracted || !s.db.flags().keepHistory()) return false;
     Datom retraction = new Datom(d.e, d.a, d.v, s.tx, false);
     if (s.db.temporalTree(datahike.db.IndexType.EAVT).get(retraction) == null) return false;
     s.txData.remove(retraction);
@@ -104,6 +104,7 @@ final class DatomWriter {
   /** Retracts the current datom {@code old} in this transaction. */
   static void retractExisting(TxState s, Datom old) {
     Datom r = old.withOp(s.tx, false);
+    s.retracted = true;
     s.db.removeCurrent(old);
 
     if (keepsHistory(s, old.a)) {

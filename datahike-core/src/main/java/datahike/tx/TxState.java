@@ -21,6 +21,8 @@ final class TxState {
   final List<Datom> txData = new ArrayList<>();
   /** Datoms purged by this transaction (removed from every index, reported nowhere else). */
   final List<Datom> purged = new ArrayList<>();
+  /** Set once this transaction retracted a current datom: only then can an assertion undo one. */
+  boolean retracted;
   final LinkedHashMap<Object, Long> tempids;
   /** The tempids fixed when this attempt started. */
   final Map<Object, Long> initialTempids;
