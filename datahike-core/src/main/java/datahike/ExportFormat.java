@@ -7,7 +7,11 @@ import datahike.edn.Keyword;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 /**
  * The export form of a database, as Datahike's export-db writes it: every datom of the history
@@ -27,11 +31,27 @@ final class ExportFormat {
       if (d.tx() == DbValue.TX0 && base.attributeRefs()) continue;
       out.add(d);
     }
-    // Within a transaction and entity, retractions first: a replaced value is retracted, then set.
+    // Within a transaction and entity: retractions of earlier values first (a replaced value is
+    // retracted, then set), then each value set and overwritten within the transaction as its
+    // assertion followed by its retraction, then the assertions that stay; so load never meets
+    // a cardinality-one value still in place (it would retract that itself, in the wrong tx).
+    Map<Datom, Integer> overwritten = new HashMap<>();
+    Set<Datom> asserted = new HashSet<>();
+    for (Datom d : out) if (d.added()) asserted.add(d);
+    for (Datom d : out) {
+      if (!d.added() && asserted.contains(d.withOp(d.tx(), true))) {
+        overwritten.put(d.withOp(d.tx(), true), overwritten.size());
+      }
+    }
     out.sort(
         Comparator.comparingLong(Datom::tx)
             .thenComparingLong(Datom::e)
-            .thenComparing((a, b) -> Boolean.compare(a.added(), b.added())));
+            .thenComparingInt(
+                d -> {
+                  Integer i = overwritten.get(d.added() ? d : d.withOp(d.tx(), true));
+                  if (i != null) return 1 + 2 * i + (d.added() ? 0 : 1);
+                  return d.added() ? Integer.MAX_VALUE : 0;
+                }));
     return out;
   }
 

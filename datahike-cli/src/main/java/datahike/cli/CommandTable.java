@@ -29,12 +29,13 @@ final class CommandTable {
           new String[] {
             "import",
             "[conn:CFG] FILE",
-            "Loads an export file (EDN lines of datoms), transaction by transaction."
+            "Loads an export (Datahike's CBOR or EDN lines, detected) into an empty database."
           },
           new String[] {
             "export",
             "[db:CFG] FILE",
-            "Writes all datoms of the history, in transaction order, as EDN lines."
+            "Writes all datoms of the history, in transaction order, as Datahike's CBOR export"
+                + " (default; EDN lines for a .edn file or with --format edn)."
           },
           new String[] {"version", "", "Prints the version."},
           new String[] {
@@ -155,6 +156,14 @@ final class CommandTable {
     if (!name.equals("bench")) spec.mixinStandardHelpOptions(true);
     if (name.equals("console") || name.equals("import") || name.equals("export")) {
       databaseOptions(spec, name.equals("console"));
+    }
+    if (name.equals("export")) {
+      spec.addOption(
+          OptionSpec.builder("--format")
+              .paramLabel("FORMAT")
+              .type(String.class)
+              .description("cbor (Datahike's export format) or edn; default: by file extension.")
+              .build());
     }
     if (!label.isEmpty()) {
       String arity = name.equals("import") || name.equals("export") ? "1..2" : "0..*";

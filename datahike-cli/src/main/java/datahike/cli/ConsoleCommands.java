@@ -118,13 +118,15 @@ final class ConsoleCommands {
     own(
         "import",
         "FILE",
-        "Loads an export file (EDN lines of datoms) into this database.",
+        "Loads an export file (Datahike's CBOR or EDN lines) into this empty database.",
         (a, r) -> ImportExport.importFile(conn, path(r), out, terminal));
     own(
         "export",
         "FILE",
-        "Writes all datoms of the history, in tx order, as EDN lines.",
-        (a, r) -> ImportExport.export(conn.db(), path(r), out, terminal));
+        "Writes all datoms of the history, in tx order: EDN lines for a .edn file, else CBOR.",
+        (a, r) ->
+            ImportExport.export(
+                conn.db(), path(r), ImportExport.format(null, path(r)), out, terminal));
     own("help", "[COMMAND]", "This list, or the help of one command.", (a, r) -> help(a));
     own("exit", "", "Leaves the console (also quit, Ctrl-D).", (a, r) -> {});
   }

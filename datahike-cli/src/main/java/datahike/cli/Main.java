@@ -4,6 +4,7 @@ import datahike.Connection;
 import datahike.Database;
 import datahike.DatahikeException;
 import datahike.api.Operation;
+import datahike.migrate.Format;
 import datahike.conformance.ConformanceRunner;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -205,11 +206,12 @@ public final class Main {
   private static int importExport(String name, ParseResult pr, List<String> args, Env env) {
     PrintWriter progress = new PrintWriter(env.err(), true);
     String file = args.get(args.size() - 1);
+    Format format = ImportExport.format(option(pr, "--format"), Path.of(file));
     if (args.size() == 2) {
       try (Inputs inputs = new Inputs()) {
         if (name.equals("export")) {
           Database db = inputs.db(args.get(0), "db");
-          ImportExport.export(db, Path.of(file), progress, env.interactive());
+          ImportExport.export(db, Path.of(file), format, progress, env.interactive());
         } else {
           Connection conn = inputs.conn(args.get(0), "conn");
           ImportExport.importFile(conn, Path.of(file), progress, env.interactive());
@@ -222,7 +224,7 @@ public final class Main {
     try (Connection conn = db.conn()) {
       if (db.fallback()) env.err().println("datahike: " + db.about().get(0));
       if (name.equals("export")) {
-        ImportExport.export(conn.db(), Path.of(file), progress, env.interactive());
+        ImportExport.export(conn.db(), Path.of(file), format, progress, env.interactive());
       } else {
         ImportExport.importFile(conn, Path.of(file), progress, env.interactive());
       }

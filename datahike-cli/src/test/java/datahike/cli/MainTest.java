@@ -138,6 +138,32 @@ class MainTest {
   }
 
   @Test
+  void export_cborByDefaultOrWithFormat_importDetectsIt() throws Exception {
+    Cli.run("", "transact", "conn:" + cfg, "[{:name \"Ada\" :age 36}]");
+    Path cbor = dir.resolve("out.cbor");
+    Cli.Result e = Cli.run("", "export", "db:" + cfg, cbor.toString());
+    assertThat(e.status()).as(e.err()).isZero();
+    assertThat(Files.readAllBytes(cbor)[0] & 0xff).isEqualTo(0x85); // [e a v tx added]
+    Path forced = dir.resolve("out.txt");
+    assertThat(Cli.run("", "export", "--format", "edn", "db:" + cfg, forced.toString()).status())
+        .isZero();
+    assertThat(Files.readAllLines(forced).get(0)).isEqualTo(ImportExport.HEADER);
+    for (Path file : new Path[] {cbor, forced}) {
+      Path target = dir.resolve("t-" + file.getFileName() + ".edn");
+      Files.writeString(target, "{:store {:backend :memory :id \"t-" + UUID.randomUUID() + "\"}}");
+      Cli.Result i = Cli.run("", "import", "conn:" + target, file.toString());
+      assertThat(i.status()).as(i.err()).isZero();
+      String q = "[:find ?a ?tx :where [?e :name \"Ada\"] [?e :age ?a ?tx]]";
+      assertThat(Cli.run("", "query", q, "db:" + target).out())
+          .isEqualTo(Cli.run("", "query", q, "db:" + cfg).out());
+      // A second import into the same database is refused: ids are kept, so it must be empty.
+      Cli.Result again = Cli.run("", "import", "conn:" + target, file.toString());
+      assertThat(again.status()).isEqualTo(1);
+      assertThat(again.err()).startsWith("error :migrate/not-empty:");
+    }
+  }
+
+  @Test
   void exitCodes_userErrorsAreOne() {
     Cli.Result badEdn = Cli.run("", "query", "[:find ?n", "db:" + cfg);
     assertThat(badEdn.status()).isEqualTo(1);

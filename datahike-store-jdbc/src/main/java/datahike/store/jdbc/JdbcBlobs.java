@@ -2,6 +2,7 @@ package datahike.store.jdbc;
 
 import datahike.DatahikeException;
 import datahike.store.BlobFrame;
+import datahike.store.LogCodec;
 import java.nio.charset.StandardCharsets;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -59,7 +60,7 @@ final class JdbcBlobs {
                   }
                   byte[] b = ch.bytesOrNull();
                   if (b == null) {
-                    throw LogGroups.corrupt(key, "its chunks are not numbered 0, 1, ...");
+                    throw LogCodec.corrupt(key, "its chunks are not numbered 0, 1, ...");
                   }
                   return b;
                 }

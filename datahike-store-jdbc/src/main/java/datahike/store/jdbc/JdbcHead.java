@@ -1,6 +1,7 @@
 package datahike.store.jdbc;
 
 import datahike.store.BlobFrame;
+import datahike.store.LogCodec;
 import java.nio.ByteBuffer;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -94,7 +95,7 @@ final class JdbcHead {
   private byte[] headContent(byte[] framed) {
     byte[] p = BlobFrame.decode(headWhere(), framed, BlobFrame.KIND_HEAD).payload();
     if (p.length < 8) {
-      throw LogGroups.corrupt(headWhere(), "head shorter than its version");
+      throw LogCodec.corrupt(headWhere(), "head shorter than its version");
     }
     return Arrays.copyOfRange(p, 8, p.length);
   }

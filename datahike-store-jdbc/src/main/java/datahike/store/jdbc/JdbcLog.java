@@ -2,6 +2,7 @@ package datahike.store.jdbc;
 
 import datahike.DatahikeException;
 import datahike.store.GroupCommitter;
+import datahike.store.LogCodec;
 import datahike.store.LogEntry;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -14,7 +15,7 @@ import javax.sql.DataSource;
 
 /**
  * The transaction log of a JDBC store: table {@code <table>_log (seq, part, v)}, one log group per
- * commit ({@link LogGroups}), keyed by its first sequence number and split into chunks ({@code
+ * commit ({@link LogCodec}), keyed by its first sequence number and split into chunks ({@code
  * part} 0, 1, ...). Appends go through a {@link GroupCommitter}: the appends queued while one
  * commit runs become the next group, inserted and committed in one transaction, so concurrent
  * appenders share one durable commit.
@@ -54,7 +55,7 @@ final class JdbcLog {
     this.ds = ds;
     this.log = cfg.tableName("log");
     this.meta = cfg.tableName("meta");
-    this.committer = new GroupCommitter<>(this::flush, LogGroups::weight, MAX_GROUP_BYTES);
+    this.committer = new GroupCommitter<>(this::flush, LogCodec::weight, MAX_GROUP_BYTES);
   }
 
   /** The committer, for statistics. */
@@ -101,7 +102,7 @@ final class JdbcLog {
   private List<Long> flush(List<List<byte[]>> batch) {
     ensureWritable();
     long first = nextSeq;
-    byte[] frame = LogGroups.encode(first, batch);
+    byte[] frame = LogCodec.encode(first, batch);
     byte[] mine = token;
     try (Connection c = ds.getConnection()) {
       Sql.inTx(
@@ -208,7 +209,7 @@ final class JdbcLog {
     try {
       return decodeGroup(last, readGroup(c, last)).nextSeq();
     } catch (DatahikeException e) {
-      if (!LogGroups.isCorrupt(e)) {
+      if (!LogCodec.isCorrupt(e)) {
         throw e;
       }
     }
@@ -264,36 +265,36 @@ final class JdbcLog {
     long expect = -1;
     for (int i = 0; i < frames.size(); i++) {
       boolean lastGroup = i == frames.size() - 1;
-      LogGroups.Group g;
+      LogCodec.Group g;
       try {
         if (frames.get(i) == null) {
-          throw LogGroups.corrupt(where(seqs.get(i)), "its chunks are not numbered 0, 1, ...");
+          throw LogCodec.corrupt(where(seqs.get(i)), "its chunks are not numbered 0, 1, ...");
         }
         g = decodeGroup(seqs.get(i), frames.get(i));
         if (expect >= 0 && g.firstSeq() != expect) {
-          throw LogGroups.corrupt(
+          throw LogCodec.corrupt(
               where(seqs.get(i)), "it starts at " + g.firstSeq() + ", the log was at " + expect);
         }
       } catch (DatahikeException e) {
-        if (lastGroup && LogGroups.isCorrupt(e)) {
+        if (lastGroup && LogCodec.isCorrupt(e)) {
           break; // a torn tail: never acknowledged
         }
         throw e;
       }
-      LogGroups.entries(g, fromSeq, out);
+      g.entries(fromSeq, out);
       expect = g.nextSeq();
     }
     return out;
   }
 
-  private LogGroups.Group decodeGroup(long seq, byte[] frame) {
+  private LogCodec.Group decodeGroup(long seq, byte[] frame) {
     String where = where(seq);
     if (frame == null) {
-      throw LogGroups.corrupt(where, "its chunks are not numbered 0, 1, ...");
+      throw LogCodec.corrupt(where, "its chunks are not numbered 0, 1, ...");
     }
-    LogGroups.Group g = LogGroups.decode(where, frame);
+    LogCodec.Group g = LogCodec.decodeGroup(where, frame);
     if (g.firstSeq() != seq) {
-      throw LogGroups.corrupt(where, "it names sequence " + g.firstSeq());
+      throw LogCodec.corrupt(where, "it names sequence " + g.firstSeq());
     }
     return g;
   }

@@ -1,6 +1,7 @@
 package datahike.store.lmdb;
 
 import datahike.DatahikeException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -26,7 +27,7 @@ import org.lmdbjava.Txn;
  * blobs      blob key (UTF-8, or 0xFF + SHA-256 past LMDB's key limit) → KIND_BLOB frame
  * long-keys  0xFF + SHA-256 → the UTF-8 key it stands for (only for keys past the limit)
  * head       "head" → KIND_HEAD frame, payload: version (8) + the caller's head
- * log        first sequence number (8 bytes, big-endian) → KIND_LOG_GROUP frame ({@link LogGroup})
+ * log        first sequence number (8 bytes, big-endian) → KIND_LOG_GROUP frame ({@link LogCodec})
  * </pre>
  *
  * <p>Map size: LMDB maps the whole file at a fixed size. It starts at the configured size (sparse:
@@ -192,13 +193,13 @@ final class LmdbEnv {
   /** The {@code log} dbi key of a group starting at {@code seq}. */
   static byte[] logKey(long seq) {
     byte[] k = new byte[8];
-    LogGroup.putLong(k, 0, seq);
+    ByteBuffer.wrap(k).putLong(0, seq);
     return k;
   }
 
   /** The first sequence number a {@code log} dbi key names. */
   static long logSeq(byte[] key) {
-    return LogGroup.getLong(key, 0);
+    return ByteBuffer.wrap(key).getLong(0);
   }
 
   private DatahikeException closed() {

@@ -3,6 +3,7 @@ package datahike.store.lmdb;
 import datahike.DatahikeException;
 import datahike.store.BlobFrame;
 import datahike.store.GroupCommitter;
+import datahike.store.LogCodec;
 import datahike.store.LogEntry;
 import datahike.store.Store;
 import java.io.IOException;
@@ -70,7 +71,7 @@ final class StoreLmdb implements Store {
   private StoreLmdb(Path root, LmdbEnv env) {
     this.root = root;
     this.env = env;
-    this.committer = new GroupCommitter<>(this::flush, LogGroup::weight, MAX_GROUP_BYTES);
+    this.committer = new GroupCommitter<>(this::flush, LogCodec::weight, MAX_GROUP_BYTES);
   }
 
   /** Opens the store in {@code path}, creating it when missing; {@code mapSize}: initial map. */
@@ -330,9 +331,9 @@ final class StoreLmdb implements Store {
           if (!Arrays.equals(cur, expected)) {
             return false;
           }
-          long version = p == null ? 1 : LogGroup.getLong(p, 0) + 1;
+          long version = p == null ? 1 : ByteBuffer.wrap(p).getLong(0) + 1;
           byte[] payload = new byte[8 + nextCopy.length];
-          LogGroup.putLong(payload, 0, version);
+          ByteBuffer.wrap(payload).putLong(0, version);
           System.arraycopy(nextCopy, 0, payload, 8, nextCopy.length);
           env.head.put(txn, LmdbEnv.HEAD_KEY, BlobFrame.encode(BlobFrame.KIND_HEAD, payload));
           return true;
@@ -365,7 +366,7 @@ final class StoreLmdb implements Store {
       results.add(seq);
     }
     if (seq >= first) {
-      byte[] group = LogGroup.encode(first, batch);
+      byte[] group = LogCodec.encode(first, batch);
       byte[] key = LmdbEnv.logKey(first);
       env.write(
           txn -> {
@@ -401,7 +402,7 @@ final class StoreLmdb implements Store {
               long first = LmdbEnv.logSeq(c.key());
               byte[] framed = c.val();
               try {
-                out.addAll(LogGroup.decode(groupWhere(first), framed, first, fromSeq));
+                out.addAll(LogCodec.decode(groupWhere(first), framed, first, fromSeq));
               } catch (DatahikeException e) {
                 if (e.code().fullName().equals("store/corrupt") && !c.next()) {
                   break; // a damaged last group: never acknowledged, as on every backend
@@ -474,8 +475,8 @@ final class StoreLmdb implements Store {
             long first = LmdbEnv.logSeq(c.key());
             byte[] framed = c.val();
             try {
-              LogGroup.decode(groupWhere(first), framed, first, Long.MAX_VALUE);
-              return first + LogGroup.count(framed);
+              LogCodec.decode(groupWhere(first), framed, first, Long.MAX_VALUE);
+              return first + LogCodec.count(framed, 0);
             } catch (DatahikeException e) {
               if (!e.code().fullName().equals("store/corrupt")) {
                 throw e;
@@ -487,8 +488,8 @@ final class StoreLmdb implements Store {
             }
             long prevFirst = LmdbEnv.logSeq(c.key());
             byte[] prev = c.val();
-            LogGroup.decode(groupWhere(prevFirst), prev, prevFirst, Long.MAX_VALUE);
-            return prevFirst + LogGroup.count(prev);
+            LogCodec.decode(groupWhere(prevFirst), prev, prevFirst, Long.MAX_VALUE);
+            return prevFirst + LogCodec.count(prev, 0);
           }
         });
   }

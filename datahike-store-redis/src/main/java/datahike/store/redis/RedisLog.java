@@ -2,6 +2,7 @@ package datahike.store.redis;
 
 import datahike.DatahikeException;
 import datahike.store.GroupCommitter;
+import datahike.store.LogCodec;
 import datahike.store.LogEntry;
 import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.RedisException;
@@ -13,7 +14,7 @@ import java.util.List;
 
 /**
  * The transaction log of a Redis store: one key per log group ({@code {p}:log:<first seq>}, a
- * {@link LogGroups} frame), a sorted set indexing them by first sequence ({@code {p}:logidx}), and
+ * {@link LogCodec} frame), a sorted set indexing them by first sequence ({@code {p}:logidx}), and
  * the last sequence number handed out ({@code {p}:seq}). Appends go through a {@link
  * GroupCommitter}: what queues while one script call runs becomes the next group.
  *
@@ -51,7 +52,7 @@ final class RedisLog {
     this.seqKey = keys.seq();
     this.idxKey = keys.logIndex();
     this.groupPrefix = keys.groupPrefix();
-    this.committer = new GroupCommitter<>(this::flush, LogGroups::weight, MAX_GROUP_BYTES);
+    this.committer = new GroupCommitter<>(this::flush, LogCodec::weight, MAX_GROUP_BYTES);
   }
 
   /** The committer, for statistics. */
@@ -102,7 +103,7 @@ final class RedisLog {
     for (List<byte[]> b : batch) {
       count += b.size();
     }
-    byte[] frame = LogGroups.encode(first, batch);
+    byte[] frame = LogCodec.encode(first, batch);
     try {
       Scripts.APPEND.<Long>run(
           redis,
@@ -162,7 +163,7 @@ final class RedisLog {
       try {
         expected = group(lastFirst, redis.get(groupKey(lastFirst))).nextSeq() - 1;
       } catch (DatahikeException e) {
-        if (!LogGroups.isCorrupt(e)) {
+        if (!LogCodec.isCorrupt(e)) {
           throw e;
         }
         deleteFirst = Long.toString(lastFirst);
@@ -208,33 +209,33 @@ final class RedisLog {
     for (int i = 0; i < reply.size(); i += 2) {
       boolean lastGroup = i + 2 >= reply.size();
       long first = Long.parseLong(ascii((byte[]) reply.get(i)));
-      LogGroups.Group g;
+      LogCodec.Group g;
       try {
         g = group(first, (byte[]) reply.get(i + 1));
         if (expect >= 0 && g.firstSeq() != expect) {
-          throw LogGroups.corrupt(
+          throw LogCodec.corrupt(
               where(first), "it starts at " + g.firstSeq() + ", the log was at " + expect);
         }
       } catch (DatahikeException e) {
-        if (lastGroup && LogGroups.isCorrupt(e)) {
+        if (lastGroup && LogCodec.isCorrupt(e)) {
           break; // a torn tail: never acknowledged
         }
         throw e;
       }
-      LogGroups.entries(g, fromSeq, out);
+      g.entries(fromSeq, out);
       expect = g.nextSeq();
     }
     return out;
   }
 
-  private LogGroups.Group group(long first, byte[] frame) {
+  private LogCodec.Group group(long first, byte[] frame) {
     String where = where(first);
     if (frame == null) {
-      throw LogGroups.corrupt(where, "the group is missing");
+      throw LogCodec.corrupt(where, "the group is missing");
     }
-    LogGroups.Group g = LogGroups.decode(where, frame);
+    LogCodec.Group g = LogCodec.decodeGroup(where, frame);
     if (g.firstSeq() != first) {
-      throw LogGroups.corrupt(where, "it names sequence " + g.firstSeq());
+      throw LogCodec.corrupt(where, "it names sequence " + g.firstSeq());
     }
     return g;
   }

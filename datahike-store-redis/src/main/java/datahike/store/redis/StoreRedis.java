@@ -2,6 +2,7 @@ package datahike.store.redis;
 
 import datahike.DatahikeException;
 import datahike.store.BlobFrame;
+import datahike.store.LogCodec;
 import datahike.store.LogEntry;
 import datahike.store.Store;
 import io.lettuce.core.RedisClient;
@@ -323,7 +324,7 @@ final class StoreRedis implements Store {
     String where = cfg.describe() + ", head";
     byte[] p = BlobFrame.decode(where, framed, BlobFrame.KIND_HEAD).payload();
     if (p.length < 8) {
-      throw LogGroups.corrupt(where, "head shorter than its version");
+      throw LogCodec.corrupt(where, "head shorter than its version");
     }
     return new Head(ByteBuffer.wrap(p).getLong(), Arrays.copyOfRange(p, 8, p.length));
   }

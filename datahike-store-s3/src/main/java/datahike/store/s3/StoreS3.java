@@ -3,8 +3,10 @@ package datahike.store.s3;
 import datahike.DatahikeException;
 import datahike.store.BlobFrame;
 import datahike.store.GroupCommitter;
+import datahike.store.LogCodec;
 import datahike.store.LogEntry;
 import datahike.store.Store;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -33,7 +35,7 @@ import java.util.function.Supplier;
  * blobs/NAME         one object per blob, frame KIND_BLOB; NAME: {@link S3Keys}
  * head               the head, frame KIND_HEAD, payload: nonce (8) + the caller's head
  * log/SEQ            one object per log group (one PUT), SEQ its first sequence number in 20
- *                    digits; frame KIND_LOG_GROUP ({@link LogGroup})
+ *                    digits; frame KIND_LOG_GROUP ({@link LogCodec})
  * lock               the writer lease ({@link S3Lease})
  * probe/UUID         short-lived: the conditional-write check at open
  * </pre>
@@ -103,7 +105,7 @@ final class StoreS3 implements Store {
   private StoreS3(S3Bucket bucket) {
     this.bucket = bucket;
     this.where = bucket.config().where();
-    this.committer = new GroupCommitter<>(this::flush, LogGroup::weight, MAX_GROUP_BYTES);
+    this.committer = new GroupCommitter<>(this::flush, LogCodec::weight, MAX_GROUP_BYTES);
   }
 
   /** Opens the store {@code cfg} names, creating it when missing. */
@@ -302,7 +304,7 @@ final class StoreS3 implements Store {
   private byte[] headOf(S3Bucket.Got g) {
     byte[] p = BlobFrame.decode(where + HEAD, g.bytes(), BlobFrame.KIND_HEAD).payload();
     if (p.length < 8) {
-      throw LogGroup.corrupt(where + HEAD, "head shorter than its nonce");
+      throw LogCodec.corrupt(where + HEAD, "head shorter than its nonce");
     }
     return Arrays.copyOfRange(p, 8, p.length);
   }
@@ -316,7 +318,7 @@ final class StoreS3 implements Store {
     // The nonce makes every head write unique, so an SDK retry of a write that landed is
     // recognised as ours (S3Bucket), and an equal head written twice still changes the ETag.
     byte[] payload = new byte[8 + next.length];
-    LogGroup.putLong(payload, 0, ThreadLocalRandom.current().nextLong());
+    ByteBuffer.wrap(payload).putLong(0, ThreadLocalRandom.current().nextLong());
     System.arraycopy(next, 0, payload, 8, next.length);
     byte[] framed = BlobFrame.encode(BlobFrame.KIND_HEAD, payload);
     while (true) {
@@ -356,7 +358,7 @@ final class StoreS3 implements Store {
       results.add(seq);
     }
     if (seq >= first) {
-      byte[] group = LogGroup.encode(first, batch);
+      byte[] group = LogCodec.encode(first, batch);
       l.lease.check(); // fencing: never write after the lease may have passed to another writer
       if (bucket.putIfAbsent(LOG + S3Keys.logName(first), group) == null) {
         l.lease.markLost();
@@ -418,14 +420,14 @@ final class StoreS3 implements Store {
         String w = where + LOG + S3Keys.logName(first);
         boolean last = i == groups.size() - 1;
         if (g == null) {
-          throw LogGroup.corrupt(w, "log group vanished while being read");
+          throw LogCodec.corrupt(w, "log group vanished while being read");
         }
         if (expectNext >= 0 && first != expectNext) {
-          throw LogGroup.corrupt(w, "log group starts at " + first + ", expected " + expectNext);
+          throw LogCodec.corrupt(w, "log group starts at " + first + ", expected " + expectNext);
         }
         try {
-          out.addAll(LogGroup.decode(w, g.bytes(), first, fromSeq));
-          expectNext = first + LogGroup.count(g.bytes());
+          out.addAll(LogCodec.decode(w, g.bytes(), first, fromSeq));
+          expectNext = first + LogCodec.count(g.bytes(), 0);
         } catch (DatahikeException e) {
           if (last && e.code().fullName().equals("store/corrupt")) {
             break; // a damaged last group: never acknowledged, as on every backend
@@ -482,10 +484,10 @@ final class StoreS3 implements Store {
       S3Bucket.Got g = bucket.get(name);
       try {
         if (g == null) {
-          throw LogGroup.corrupt(where + name, "listed but missing");
+          throw LogCodec.corrupt(where + name, "listed but missing");
         }
-        LogGroup.decode(where + name, g.bytes(), first, Long.MAX_VALUE);
-        return first + LogGroup.count(g.bytes());
+        LogCodec.decode(where + name, g.bytes(), first, Long.MAX_VALUE);
+        return first + LogCodec.count(g.bytes(), 0);
       } catch (DatahikeException e) {
         if (i < firsts.size() - 1 || !e.code().fullName().equals("store/corrupt")) {
           throw e; // damage before the last group is damage to acknowledged records
