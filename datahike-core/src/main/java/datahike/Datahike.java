@@ -6,8 +6,11 @@ import datahike.edn.Keyword;
 import datahike.edn.Symbol;
 import datahike.query.Query;
 import datahike.query.QueryOptions;
+import datahike.spi.ConnectionProviders;
+import datahike.spi.DatabaseBackend;
 import java.util.ArrayList;
 import java.util.Date;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -37,23 +40,49 @@ public final class Datahike {
 
   // ------------------------------------------------------------------ databases
 
-  /** Creates the database {@code cfg} describes; fails with {@code :db/exists} if it exists. */
+  /**
+   * Creates the database {@code cfg} describes; fails with {@code :db/exists} if it exists. With
+   * {@code :remote-peer} or {@code :writer} the server creates it.
+   */
   public static void createDatabase(Config cfg) {
+    ConnectionProviders.Route r = ConnectionProviders.route(cfg);
+    if (r != null) {
+      r.provider().createDatabase(cfg, r.mode());
+      return;
+    }
     DatabaseRegistry.create(cfg);
   }
 
-  /** Deletes the database and its data; nothing happens when it does not exist. */
+  /**
+   * Deletes the database and its data; nothing happens when it does not exist. With {@code
+   * :remote-peer} or {@code :writer} the server deletes it.
+   */
   public static void deleteDatabase(Config cfg) {
+    ConnectionProviders.Route r = ConnectionProviders.route(cfg);
+    if (r != null) {
+      r.provider().deleteDatabase(cfg, r.mode());
+      return;
+    }
     DatabaseRegistry.delete(cfg);
   }
 
-  /** True when the database exists. */
+  /** True when the database exists (on the server, with {@code :remote-peer}). */
   public static boolean databaseExists(Config cfg) {
+    ConnectionProviders.Route r = ConnectionProviders.route(cfg);
+    if (r != null) return r.provider().databaseExists(cfg, r.mode());
     return DatabaseRegistry.exists(cfg);
   }
 
-  /** Connects to an existing database; fails with {@code :db/missing} when there is none. */
+  /**
+   * Connects to an existing database; fails with {@code :db/missing} when there is none. A
+   * configuration with {@code :remote-peer {:backend :datahike-server :url ... :token ...}} gives a
+   * connection whose every call goes to that server; one with {@code :writer {...}} beside a shared
+   * {@code :store} reads locally and transacts through the writer. Both need the provider's module
+   * (datahike-server) on the class path.
+   */
   public static Connection connect(Config cfg) {
+    ConnectionProviders.Route r = ConnectionProviders.route(cfg);
+    if (r != null) return new Connection(r.provider().connect(cfg, r.mode()));
     return new Connection(DatabaseRegistry.open(cfg));
   }
 
@@ -124,15 +153,26 @@ public final class Datahike {
    * inputs} bind the {@code :in} clause ({@link Database} values for {@code $} sources, plain
    * values, collections, rules). The result has Datahike's shape: a {@code Set<List<Object>>} for
    * a relation, a List for a collection or tuple find, a single value for a scalar find.
+   *
+   * <p>When a database input is remote, the whole query runs on its server; inputs must then be
+   * data (a Java function input fails with {@code :remote/unsupported}).
    */
   @SuppressWarnings("unchecked")
   public static <T> T q(Object query, Object... inputs) {
+    DatabaseBackend remote = remote(inputs);
+    if (remote != null) return (T) remote.q(query, backends(inputs));
     Object form = form(query);
     QueryOptions opts = QueryOptions.DEFAULTS;
     if (form instanceof Map<?, ?> m && m.containsKey(Keyword.of("query"))) {
       Object args = m.get(Keyword.of("args"));
       List<Object> in = new ArrayList<>();
       if (args instanceof List<?> l) in.addAll(l);
+      remote = remote(in.toArray());
+      if (remote != null) {
+        Map<Object, Object> sent = new LinkedHashMap<>(m);
+        sent.put(Keyword.of("args"), backends(in.toArray()));
+        return (T) remote.q(sent, List.of());
+      }
       opts = queryOptions(m);
       return (T) Query.q(form(m.get(Keyword.of("query"))), unwrap(in), opts);
     }
@@ -146,6 +186,8 @@ public final class Datahike {
    * clause with its strategy and estimated and actual row counts (Datahike's query-stats).
    */
   public static Map<Keyword, Object> queryStats(Object query, Object... inputs) {
+    DatabaseBackend remote = remote(inputs);
+    if (remote != null) return remote.queryStats(query, backends(inputs));
     List<Object> in = new ArrayList<>();
     for (Object o : inputs) in.add(o);
     return Query.queryStats(form(query), unwrap(in), QueryOptions.DEFAULTS);
@@ -156,9 +198,46 @@ public final class Datahike {
    * Datahike shows).
    */
   public static List<Map<Keyword, Object>> explain(Object query, Object... inputs) {
+    DatabaseBackend remote = remote(inputs);
+    if (remote != null) return remote.explain(query, backends(inputs));
     List<Object> in = new ArrayList<>();
     for (Object o : inputs) in.add(o);
     return Query.explain(form(query), unwrap(in), QueryOptions.DEFAULTS);
+  }
+
+  /** The backend of the first input that is a database not read by the local engine, or null. */
+  private static DatabaseBackend remote(Object[] inputs) {
+    if (inputs == null) return null;
+    for (Object o : inputs) {
+      if (o instanceof Database d && !d.isLocal()) return d.backend();
+    }
+    return null;
+  }
+
+  /** The inputs with every Database replaced by its backend, for {@link DatabaseBackend#q}. */
+  private static List<Object> backends(Object[] inputs) {
+    List<Object> out = new ArrayList<>(inputs.length);
+    for (Object o : inputs) out.add(o instanceof Database d ? d.backend() : o);
+    return out;
+  }
+
+  /** Backend inputs back to Databases: what the local engine's backend receives. */
+  static Object[] databases(List<Object> inputs) {
+    Object[] out = new Object[inputs.size()];
+    for (int i = 0; i < out.length; i++) {
+      Object o = inputs.get(i);
+      out[i] = o instanceof Database.Local l ? Database.wrap(l.db) : o;
+    }
+    return out;
+  }
+
+  /** Backend inputs as engine values (local databases only). */
+  static List<Object> engines(List<Object> inputs) {
+    List<Object> out = new ArrayList<>(inputs.size());
+    for (Object o : inputs) {
+      out.add(o instanceof Database.Local l ? l.db : o instanceof Database d ? d.unwrap() : o);
+    }
+    return out;
   }
 
   private static QueryOptions queryOptions(Map<?, ?> m) {

@@ -39,7 +39,9 @@ final class CommandTable {
           },
           new String[] {"version", "", "Prints the version."},
           new String[] {
-            "conformance", "PATH...", "Runs EDN conformance cases (files or directories)."
+            "conformance",
+            "[--remote URL [--token T] [--format F]] PATH...",
+            "Runs EDN conformance cases (files or directories), locally or against a server."
           },
           new String[] {"bench", "[ARGS...]", "Runs the benchmarks of module datahike-bench."},
           new String[] {"demo", "", "A guided tour on an in-memory database."});
@@ -185,7 +187,9 @@ final class CommandTable {
     return switch (name) {
       case "import" -> "The database to load into (default: the console's) and the file.";
       case "export" -> "The database to export (default: the console's) and the file.";
-      case "conformance" -> "EDN case files or directories of them.";
+      case "conformance" ->
+          "EDN case files or directories of them; with --remote URL (and --token, --format"
+              + " transit|json|edn) through Datahike.connect with :remote-peer on that server.";
       default -> "Arguments passed on to datahike.bench.BenchMain.";
     };
   }

@@ -6,6 +6,7 @@ import datahike.DatahikeException;
 import datahike.api.Operation;
 import datahike.migrate.Format;
 import datahike.conformance.ConformanceRunner;
+import datahike.edn.Keyword;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -14,9 +15,12 @@ import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import org.jline.terminal.Terminal;
 import org.jline.terminal.TerminalBuilder;
@@ -232,15 +236,46 @@ public final class Main {
     return 0;
   }
 
-  private static int conformance(List<String> paths, PrintStream out, PrintStream err)
+  /**
+   * {@code conformance [--remote URL [--token T] [--format transit|json|edn]] PATH...}: the cases
+   * on in-memory values, or with {@code --remote} through {@code Datahike.connect} with a {@code
+   * :remote-peer} configuration against that server (which needs {@code :allow-create true}).
+   */
+  private static int conformance(List<String> args, PrintStream out, PrintStream err)
       throws IOException {
-    if (paths.isEmpty()) {
-      err.println("usage: datahike conformance PATH...   (EDN case files or directories)");
+    List<Path> roots = new ArrayList<>();
+    Map<Keyword, Object> peer = new LinkedHashMap<>();
+    for (int i = 0; i < args.size(); i++) {
+      String a = args.get(i);
+      boolean option = a.equals("--remote") || a.equals("--token") || a.equals("--format");
+      if (option && i + 1 < args.size()) {
+        String v = args.get(++i);
+        switch (a) {
+          case "--remote" -> peer.put(Keyword.of("url"), v);
+          case "--token" -> peer.put(Keyword.of("token"), v);
+          default -> peer.put(Keyword.of("format"), Keyword.of(v.replaceFirst("^:", "")));
+        }
+      } else if (option || (a.startsWith("--") && !Files.exists(Path.of(a)))) {
+        roots.clear();
+        break;
+      } else {
+        roots.add(Path.of(a));
+      }
+    }
+    if (roots.isEmpty() || (!peer.isEmpty() && !peer.containsKey(Keyword.of("url")))) {
+      err.println(
+          "usage: datahike conformance [--remote URL [--token T] [--format transit|json|edn]]"
+              + " PATH...   (EDN case files or directories)");
       return 1;
     }
-    List<Path> roots = new ArrayList<>();
-    for (String p : paths) roots.add(Path.of(p));
-    ConformanceRunner.Summary s = new ConformanceRunner().runAll(roots, out);
+    ConformanceRunner runner;
+    if (peer.isEmpty()) {
+      runner = new ConformanceRunner();
+    } else {
+      peer.put(Keyword.of("backend"), Keyword.of("datahike-server"));
+      runner = ConformanceRunner.connected(Map.of(Keyword.of("remote-peer"), peer));
+    }
+    ConformanceRunner.Summary s = runner.runAll(roots, out);
     return s.failed() == 0 ? 0 : 1;
   }
 

@@ -218,6 +218,36 @@ class MainTest {
     }
   }
 
+  /** {@code conformance --remote URL}: the cases through Datahike.connect on a live server. */
+  @Test
+  void conformance_remote_runsTheCasesOnAServer() throws Exception {
+    Path cases = Files.createDirectories(dir.resolve("remote-cases")).resolve("one.edn");
+    Files.writeString(
+        cases,
+        "[{:id \"cli/remote\" :config {:schema-flexibility :read}"
+            + " :tx [[[:db/add 1 :name \"Ivan\"] [:db/add 2 :name \"Petr\"] [:db/add 2 :boss 1]]]"
+            + " :steps [{:op :q :query [:find ?n :where [_ :name ?n]] :args [$]"
+            + "          :expect [[\"Ivan\"] [\"Petr\"]] :cmp :set}"
+            + "         {:op :transact :tx [[:db/add 1 :age 30]]}"
+            + "         {:op :entity :eid 1 :expect {:db/id 1 :name \"Ivan\" :age 30}}]}]");
+    String token = "cli-token";
+    try (datahike.server.Server s =
+        datahike.server.ServerMain.start(
+            datahike.server.ServerConfig.builder().port(0).token(token).allowCreate(true).build())) {
+      Cli.Result ok =
+          Cli.run("", "conformance", "--remote", s.url(), "--token", token, "--format", "edn",
+              cases.toString());
+      assertThat(ok.out()).contains("1 passed, 0 failed");
+      assertThat(ok.status()).isZero();
+      Cli.Result denied =
+          Cli.run("", "conformance", "--remote", s.url(), "--token", "wrong", cases.toString());
+      assertThat(denied.out()).contains("0 passed, 1 failed").contains(":server/unauthorized");
+      assertThat(denied.status()).isEqualTo(1);
+    }
+    assertThat(Cli.run("", "conformance", "--token", "t", cases.toString()).status()).isEqualTo(1);
+    assertThat(Cli.run("", "conformance", "--remote").status()).isEqualTo(1);
+  }
+
   @Test
   void noCommand_withEmptyInput_showsDemoAndCommands() {
     Cli.Result r = Cli.run("");

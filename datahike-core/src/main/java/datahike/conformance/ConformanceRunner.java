@@ -1,5 +1,7 @@
 package datahike.conformance;
 
+import datahike.Config;
+import datahike.Connection;
 import datahike.Database;
 import datahike.DatahikeException;
 import datahike.Datahike;
@@ -13,8 +15,6 @@ import datahike.edn.EdnPrinter;
 import datahike.edn.EdnReader;
 import datahike.edn.Keyword;
 import datahike.edn.Symbol;
-import datahike.query.Query;
-import datahike.query.QueryOptions;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -25,6 +25,7 @@ import java.util.Date;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
@@ -32,6 +33,11 @@ import java.util.stream.Stream;
  * Runs the EDN conformance cases (FORMAT.md in the shared conformance directory): builds each
  * case's database, runs its steps through the public API, and compares results. Every case is
  * treated alike; nothing depends on a case's id.
+ *
+ * <p>By default a case's databases are immutable values built in memory and its transactions are
+ * {@code with}. {@link #connected(Map)} runs the same cases through {@link Datahike#connect}
+ * instead, against any configuration: a fresh database per case, created, transacted and deleted
+ * through the public API (with {@code :remote-peer} in the configuration, on a server).
  */
 public final class ConformanceRunner {
   private static final Keyword OP = Keyword.of("op");
@@ -72,6 +78,28 @@ public final class ConformanceRunner {
           Object v = en == null ? null : en.get(Keyword.of("account/balance"));
           return v instanceof Number n && n.doubleValue() > 0;
         });
+  }
+
+  /** Extra configuration of connected runs (e.g. {@code :remote-peer}); null for value runs. */
+  private final Map<Keyword, Object> connected;
+
+  /** Runs cases on database values built in memory. */
+  public ConformanceRunner() {
+    this.connected = null;
+  }
+
+  private ConformanceRunner(Map<Keyword, Object> connected) {
+    this.connected = connected;
+  }
+
+  /**
+   * Runs cases through connections: each database of a case is created by {@link
+   * Datahike#createDatabase} from a fresh in-memory store configuration with the case's settings
+   * and {@code :schema}, plus {@code extra} (such as {@code :remote-peer {...}}); its transactions
+   * go through {@link datahike.Connection#transact}; it is deleted after the case.
+   */
+  public static ConformanceRunner connected(Map<Keyword, Object> extra) {
+    return new ConformanceRunner(new LinkedHashMap<>(extra));
   }
 
   /** All {@code .edn} files under the given files or directories, sorted. */
@@ -126,22 +154,34 @@ public final class ConformanceRunner {
   /** Runs one case. */
   public CaseResult run(Map<Keyword, Object> c) {
     String id = String.valueOf(c.get(ID));
-    CaseRun run = new CaseRun(c);
-    return run.execute(id);
+    CaseRun run = new CaseRun(c, connected);
+    try {
+      return run.execute(id);
+    } finally {
+      run.cleanUp();
+    }
   }
 
   /** The state of one running case. */
   private static final class CaseRun {
     final Map<Keyword, Object> c;
+    final Map<?, ?> caseCfg;
     final DbValue.DbFlags flags;
+    final Map<Keyword, Object> connected;
+    final List<Connection> conns = new ArrayList<>();
+    final List<Config> created = new ArrayList<>();
+    Connection conn;
     Database db;
     final Map<Object, Database> extra = new LinkedHashMap<>();
     final List<Long> stepTx = new ArrayList<>();
     Long lastTx;
+    int withDepth;
 
-    CaseRun(Map<Keyword, Object> c) {
+    CaseRun(Map<Keyword, Object> c, Map<Keyword, Object> connected) {
       this.c = c;
+      this.connected = connected;
       Map<?, ?> cfg = c.get(CONFIG) instanceof Map<?, ?> m ? m : Map.of();
+      this.caseCfg = cfg;
       boolean read = Keyword.of("read").equals(cfg.get(Keyword.of("schema-flexibility")));
       Object kh = cfg.get(Keyword.of("keep-history?"));
       boolean keep = kh == null || Boolean.TRUE.equals(kh);
@@ -149,20 +189,60 @@ public final class ConformanceRunner {
       this.flags = new DbValue.DbFlags(keep, refs, read);
     }
 
+    /** A case database: a value, or in connected runs a connection's (set as {@link #conn}). */
     Database build(Map<?, ?> spec) {
+      if (connected != null) {
+        Connection cn = connect(spec.get(SCHEMA));
+        Object txs = spec.get(TX);
+        if (txs instanceof List<?> l) for (Object tx : l) cn.transact(tx);
+        conn = cn;
+        return cn.db();
+      }
       Database d = Database.wrap(DbBuilder.empty(flags, (Map<?, ?>) spec.get(SCHEMA)));
       Object txs = spec.get(TX);
       if (txs instanceof List<?> l) for (Object tx : l) d = d.with(tx).dbAfter();
       return d;
     }
 
+    /** A fresh database with the case's settings, created and connected through the public API. */
+    private Connection connect(Object schema) {
+      Map<Keyword, Object> m = new LinkedHashMap<>();
+      Map<Keyword, Object> store = new LinkedHashMap<>();
+      store.put(Keyword.of("backend"), Keyword.of("memory"));
+      store.put(Keyword.of("id"), "conformance-" + UUID.randomUUID());
+      m.put(Keyword.of("store"), store);
+      for (String k : List.of("schema-flexibility", "keep-history?", "attribute-refs?")) {
+        Object v = caseCfg.get(Keyword.of(k));
+        if (v != null) m.put(Keyword.of(k), v);
+      }
+      if (schema != null) m.put(SCHEMA, schema);
+      m.putAll(connected);
+      Config cfg = Config.of(m);
+      Datahike.createDatabase(cfg);
+      created.add(cfg);
+      Connection cn = Datahike.connect(cfg);
+      conns.add(cn);
+      return cn;
+    }
+
+    void cleanUp() {
+      for (Connection cn : conns) cn.close();
+      for (Config cfg : created) {
+        try {
+          Datahike.deleteDatabase(cfg);
+        } catch (DatahikeException e) {
+          // Gone already (a server that went away takes its in-memory databases along).
+        }
+      }
+    }
+
     CaseResult execute(String id) {
       int step = -1;
       try {
-        db = build(c);
         if (c.get(DBS) instanceof Map<?, ?> dbs) {
           for (Map.Entry<?, ?> en : dbs.entrySet()) extra.put(en.getKey(), build((Map<?, ?>) en.getValue()));
         }
+        db = build(c);
         List<?> steps = (List<?>) c.get(STEPS);
         if (steps == null) steps = List.of();
         for (step = 0; step < steps.size(); step++) {
@@ -205,7 +285,11 @@ public final class ConformanceRunner {
       switch (name) {
         case "transact":
           {
-            TxReport r = db.with(s.get(TX), meta(s));
+            // Connected runs commit; inside a :with, a transaction builds on the with's value.
+            TxReport r =
+                conn != null && withDepth == 0
+                    ? conn.transact(s.get(TX), meta(s))
+                    : db.with(s.get(TX), meta(s));
             String f = checkReport(s, r);
             db = r.dbAfter();
             lastTx = r.tx();
@@ -218,6 +302,7 @@ public final class ConformanceRunner {
             if (f != null) return new StepFailure(f);
             Database saved = db;
             db = r.dbAfter();
+            withDepth++;
             try {
               List<?> then = (List<?>) s.get(THEN);
               if (then != null) {
@@ -227,6 +312,7 @@ public final class ConformanceRunner {
                 }
               }
             } finally {
+              withDepth--;
               db = saved;
             }
             return null;
@@ -239,21 +325,22 @@ public final class ConformanceRunner {
             Object argSpec = s.get(Keyword.of("args"));
             if (argSpec instanceof List<?> l) {
               for (Object a : l) {
-                if (a == DOLLAR) args.add(view.unwrap());
-                else if (a instanceof Symbol sym && views.containsKey(sym)) args.add(view(views.get(sym)).unwrap());
+                if (a == DOLLAR) args.add(view);
+                else if (a instanceof Symbol sym && views.containsKey(sym)) args.add(view(views.get(sym)));
                 else if (a instanceof Map<?, ?> m && m.size() == 1 && m.get(DB) != null && extra.containsKey(m.get(DB))) {
-                  args.add(extra.get(m.get(DB)).unwrap());
+                  args.add(extra.get(m.get(DB)));
                 } else args.add(a);
               }
             }
             Object offset = s.get(Keyword.of("offset"));
             Object limit = s.get(Keyword.of("limit"));
-            QueryOptions opts =
-                new QueryOptions(
-                    offset == null ? -1 : ((Number) offset).longValue(),
-                    limit == null ? -1 : ((Number) limit).longValue(),
-                    -1);
-            return Query.q(s.get(Keyword.of("query")), args, opts);
+            if (offset == null && limit == null) return Datahike.q(s.get(Keyword.of("query")), args.toArray());
+            Map<Keyword, Object> q = new LinkedHashMap<>();
+            q.put(Keyword.of("query"), s.get(Keyword.of("query")));
+            q.put(Keyword.of("args"), args);
+            if (offset != null) q.put(Keyword.of("offset"), offset);
+            if (limit != null) q.put(Keyword.of("limit"), limit);
+            return Datahike.q(q);
           }
         case "datoms":
         case "seek-datoms":

@@ -40,7 +40,19 @@ class ConformanceTest {
   @Test
   void corpus_matchesExpectedFailures() throws IOException {
     assertThat(corpus()).as("shared conformance corpus").isDirectory();
-    ConformanceRunner.Summary s = new ConformanceRunner().runAll(List.of(corpus()), null);
+    check("conformance", new ConformanceRunner().runAll(List.of(corpus()), null));
+  }
+
+  /**
+   * The same corpus through connections (create, connect, transact, delete through the facade):
+   * the runner's connected mode, which runs it against servers with {@code :remote-peer}.
+   */
+  @Test
+  void corpus_throughConnections_matchesExpectedFailures() throws IOException {
+    check("conformance (connected)", ConformanceRunner.connected(Map.of()).runAll(List.of(corpus()), null));
+  }
+
+  private static void check(String what, ConformanceRunner.Summary s) throws IOException {
     Map<String, String> expected = expectedFailures();
     List<String> unexpected = new ArrayList<>();
     List<String> nowPassing = new ArrayList<>();
@@ -51,7 +63,7 @@ class ConformanceTest {
       if (r.passed() && expected.containsKey(r.id())) nowPassing.add(r.id());
     }
     System.out.println(
-        "conformance: " + s.passed() + " passed, " + s.failed() + " failed (" + expected.size()
+        what + ": " + s.passed() + " passed, " + s.failed() + " failed (" + expected.size()
             + " expected)");
     assertThat(unexpected).as("cases failing but not in expected-failures.txt").isEmpty();
     assertThat(nowPassing).as("cases in expected-failures.txt that now pass: remove them").isEmpty();

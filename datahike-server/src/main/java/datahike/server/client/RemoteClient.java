@@ -22,7 +22,8 @@ import java.util.concurrent.CompletionException;
  * a map by name in the peer's format, the answer decoded, an error answer raised as a {@link
  * RemoteException} with the server's code.
  *
- * <p>{@link RemoteDatabase} arguments are sent as {@code #datahike/DB} references. A database
+ * <p>{@link RemoteDatabase} arguments are sent as {@code #datahike/DB} references; anything else
+ * that is not data fails first ({@link Sendable}). A database
  * without a basis (fresh from {@link RemoteConnection#db()}) is pinned to the basis the server
  * reports in the {@code Datahike-Basis-T} header, which lists the basis of every unpinned database
  * it resolved in argument order, the same order in which this class sends them.
@@ -123,6 +124,7 @@ final class RemoteClient {
       }
       p.body.put(Keyword.of(a.name()), v);
     }
+    Sendable.check(op.javaName(), p.body);
     return p;
   }
 

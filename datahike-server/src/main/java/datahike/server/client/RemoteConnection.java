@@ -1,120 +1,127 @@
 package datahike.server.client;
 
 import datahike.Config;
-import datahike.DatahikeException;
+import datahike.Database;
+import datahike.TxReport;
 import datahike.api.Operation;
 import datahike.edn.Keyword;
+import datahike.spi.ConnectionBackend;
 import java.util.Date;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 
 /**
- * A connection to a database on a Datahike server: {@link datahike.Connection}'s methods, each call
- * one request. Obtain one from {@link RemoteDatahike#connect}. Thread safe; closing it only stops
- * its use (the server keeps the database open).
+ * The connection of a {@code :remote-peer} configuration: every call is one request to the server,
+ * whose answers keep the codes and shapes of the local engine's. {@link #db()} makes no request: its
+ * value is pinned to the server's current one by its first read, or, when this connection
+ * transacts first, to the value just before that transaction (so that, as locally, a value taken
+ * before a transaction never shows it). Thread safe; closing it only stops its use (the server
+ * keeps the database open).
  */
-public final class RemoteConnection implements AutoCloseable {
+final class RemoteConnection implements ConnectionBackend {
   private final Config config;
   private final RemoteClient client;
   private final Map<Keyword, Object> target;
-  private volatile boolean closed;
+
+  /** The bases of the values {@link #db()} handed out that no read has pinned yet. */
+  private final Set<AtomicReference<Long>> unpinned = ConcurrentHashMap.newKeySet();
 
   RemoteConnection(Config config, RemoteClient client) {
     this.config = config;
     this.client = client;
-    Map<Keyword, Object> t = new LinkedHashMap<>();
-    t.put(Keyword.of("config"), RemotePeer.stripped(config));
-    this.target = t;
+    this.target = target(config);
   }
 
-  /** The configuration this connection was opened with. */
+  /** How requests name the database: {@code {:config {...}}}, without the remote keys. */
+  static Map<Keyword, Object> target(Config config) {
+    Map<Keyword, Object> t = new LinkedHashMap<>();
+    t.put(Keyword.of("config"), RemotePeer.stripped(config));
+    return t;
+  }
+
+  @Override
   public Config config() {
     return config;
   }
 
-  /**
-   * The current database value. No request: the value is pinned to the server's current value by
-   * its first read.
-   */
-  public RemoteDatabase db() {
-    check();
-    return RemoteDatabase.current(client, target);
+  @Override
+  public Database db() {
+    unpinned.removeIf(b -> b.get() != null);
+    AtomicReference<Long> basis = new AtomicReference<>();
+    unpinned.add(basis);
+    return Database.of(RemoteDatabase.current(client, target, basis));
   }
 
-  /** Transacts {@code txData} (EDN string or Java data); returns when the server committed it. */
-  public RemoteTxReport transact(Object txData) {
-    return transact(txData, null);
+  /** Pins the values handed out before this connection's transaction to the value before it. */
+  private TxReport pinBefore(TxReport r) {
+    long before = r.dbBefore().maxTx();
+    for (AtomicReference<Long> b : unpinned) b.compareAndSet(null, before);
+    unpinned.removeIf(b -> b.get() != null);
+    return r;
   }
 
-  /** As {@link #transact(Object)}, with transaction metadata. */
-  public RemoteTxReport transact(Object txData, Map<Keyword, Object> txMeta) {
-    check();
-    return RemoteTxReport.of(client, client.call(Operation.TRANSACT, txArgs(txData, txMeta)));
+  /** The server's current value (pinned by its first read), as {@link #db()}. */
+  @Override
+  public Database refresh() {
+    return db();
   }
 
-  /** Transacts without blocking; the future completes with the report or the error. */
-  public CompletableFuture<RemoteTxReport> transactAsync(Object txData) {
-    check();
+  @Override
+  public TxReport transact(Object txData, Map<Keyword, Object> txMeta) {
+    return pinBefore(
+        RemoteDatabase.report(client, client.call(Operation.TRANSACT, txArgs(target, txData, txMeta))));
+  }
+
+  @Override
+  public CompletableFuture<TxReport> transactAsync(Object txData) {
     return client
-        .callAsync(Operation.TRANSACT, txArgs(txData, null))
-        .thenApply(a -> RemoteTxReport.of(client, a));
+        .callAsync(Operation.TRANSACT, txArgs(target, txData, null))
+        .thenApply(a -> pinBefore(RemoteDatabase.report(client, a)));
   }
 
-  /**
-   * Runs a query on this connection's server, as {@link datahike.Datahike#q} does locally; needed
-   * when no input is a {@link RemoteDatabase} (a query over collections only). Databases among
-   * {@code inputs} are RemoteDatabases.
-   */
-  @SuppressWarnings("unchecked")
-  public <T> T q(Object query, Object... inputs) {
-    check();
-    Map<String, Object> args = new LinkedHashMap<>();
-    args.put("query", query);
-    args.put("inputs", java.util.Arrays.asList(inputs));
-    return (T) client.call(Operation.Q, args);
+  @Override
+  public TxReport loadEntities(Object entities) {
+    return pinBefore(
+        RemoteDatabase.report(client, client.call(Operation.LOAD_ENTITIES, loadArgs(target, entities))));
   }
 
-  /** See {@link datahike.Datahike#loadEntities}. */
-  public RemoteTxReport loadEntities(Object entities) {
-    check();
-    Map<String, Object> args = new LinkedHashMap<>();
-    args.put("conn", connRef());
-    args.put("entities", entities);
-    return RemoteTxReport.of(client, client.call(Operation.LOAD_ENTITIES, args));
+  /** Nothing to do here: the server acknowledges a transaction once it is durable. */
+  @Override
+  public void sync() {}
+
+  @Override
+  public long[] commitStats() {
+    return new long[] {0, 0};
   }
 
-  /** See {@link datahike.Datahike#gcStorage}; returns the number of blobs removed. */
-  public long gcStorage(Date removeBefore) {
-    check();
-    Map<String, Object> args = new LinkedHashMap<>();
-    args.put("conn", connRef());
-    args.put("remove-before", removeBefore);
-    return ((Number) client.call(Operation.GC_STORAGE, args)).longValue();
+  @Override
+  public void listen(Object key, Consumer<TxReport> listener) {
+    throw listenUnsupported("listen");
   }
 
-  /** Not available remotely: listeners are code. Throws {@code :remote/unsupported}. */
-  public void listen(Object key, Consumer<?> listener) {
-    throw DatahikeException.of(
-        "remote/unsupported",
-        "listen is not available over a remote connection",
-        "operation",
-        "listen");
-  }
-
-  /** Not available remotely. Throws {@code :remote/unsupported}. */
+  @Override
   public boolean unlisten(Object key) {
-    throw DatahikeException.of(
-        "remote/unsupported",
-        "unlisten is not available over a remote connection",
-        "operation",
-        "unlisten");
+    throw listenUnsupported("unlisten");
   }
 
-  private Map<String, Object> txArgs(Object txData, Map<Keyword, Object> txMeta) {
+  @Override
+  public long gcStorage(Date removeBefore) {
+    return gcStorage(client, target, removeBefore);
+  }
+
+  @Override
+  public void close() {}
+
+  // ------------------------------------------------------------------ shared with :writer
+
+  static Map<String, Object> txArgs(Map<Keyword, Object> target, Object txData, Map<Keyword, Object> txMeta) {
     Map<String, Object> args = new LinkedHashMap<>();
-    args.put("conn", connRef());
+    args.put("conn", target);
     Object tx = txData;
     if (txMeta != null) {
       Map<Keyword, Object> m = new LinkedHashMap<>();
@@ -126,22 +133,27 @@ public final class RemoteConnection implements AutoCloseable {
     return args;
   }
 
-  private Object connRef() {
-    return target;
+  static Map<String, Object> loadArgs(Map<Keyword, Object> target, Object entities) {
+    Map<String, Object> args = new LinkedHashMap<>();
+    args.put("conn", target);
+    args.put("entities", entities);
+    return args;
   }
 
-  RemoteClient client() {
-    return client;
+  static long gcStorage(RemoteClient client, Map<Keyword, Object> target, Date removeBefore) {
+    Map<String, Object> args = new LinkedHashMap<>();
+    args.put("conn", target);
+    args.put("remove-before", removeBefore);
+    return ((Number) client.call(Operation.GC_STORAGE, args)).longValue();
   }
 
-  private void check() {
-    if (closed) {
-      throw DatahikeException.of("connection/closed", "The connection is closed");
-    }
-  }
-
-  @Override
-  public void close() {
-    closed = true;
+  static datahike.DatahikeException listenUnsupported(String operation) {
+    return datahike.DatahikeException.of(
+        "remote/unsupported",
+        operation
+            + " is not available on a remote connection: listeners are Java code, called by the"
+            + " process that commits",
+        "operation",
+        operation);
   }
 }

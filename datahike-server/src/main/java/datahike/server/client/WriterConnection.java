@@ -1,114 +1,98 @@
 package datahike.server.client;
 
 import datahike.Config;
-import datahike.Connection;
 import datahike.Database;
-import datahike.Datahike;
 import datahike.DatahikeException;
-import datahike.Datom;
 import datahike.TxReport;
 import datahike.api.Operation;
 import datahike.edn.Keyword;
-import java.util.LinkedHashMap;
+import datahike.spi.ConnectionBackend;
+import datahike.spi.LocalReader;
+import java.util.Date;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /**
- * Datahike's distributed mode: reads are local, from the store this process shares with the server;
- * transactions go to the server named by {@code :writer {:backend :datahike-server :url ... :token
- * ...}}, the database's single writer.
+ * The connection of a {@code :writer} configuration, Datahike's distributed mode: reads are local,
+ * from the store this process shares with the server ({@link LocalReader}: opened read-only, as a
+ * reader in another process would); transactions go to the server named by {@code :writer
+ * {:backend :datahike-server :url ... :token ...}}, the database's single writer.
  *
- * <pre>{@code
- * Config cfg = Config.parse("{:store {:backend :file :path \"/shared/db\"}"
- *     + " :writer {:backend :datahike-server :url \"http://writer:4444\" :token \"secret\"}}");
- * try (WriterConnection conn = WriterConnection.connect(cfg)) {
- *   TxReport r = conn.transact("[{:name \"Alice\"}]");   // committed by the server
- *   Database db = conn.db();                             // read locally, includes r.tx()
- * }
- * }</pre>
- *
- * After the server commits, {@link #transact} waits until the local connection sees the
- * transaction, so that a read after a write sees it; the report's values are local ones. The local
- * side needs the core to pick up commits made by another process on the shared store (today the
- * in-memory store shares them within one JVM).
+ * <p>After the server commits, {@link #transact} reads the store until the local value includes the
+ * transaction (its max-tx at least the reported one), so that a read after a write sees it; the
+ * report's values are local ones. {@code :writer/sync-timeout} when the store does not show it
+ * within the request timeout.
  */
-public final class WriterConnection implements AutoCloseable {
+final class WriterConnection implements ConnectionBackend {
   private static final Keyword CURRENT_TX = Keyword.of("db/current-tx");
 
   private final Config config;
-  private final Connection local;
+  private final LocalReader local;
   private final RemoteClient writer;
   private final Map<Keyword, Object> target;
 
-  private WriterConnection(Config config, Connection local, RemoteClient writer) {
+  WriterConnection(Config config, LocalReader local, RemoteClient writer) {
     this.config = config;
     this.local = local;
     this.writer = writer;
-    Map<Keyword, Object> t = new LinkedHashMap<>();
-    t.put(Keyword.of("config"), RemotePeer.stripped(config));
-    this.target = t;
+    this.target = RemoteConnection.target(config);
   }
 
-  /** Connects: the local database for reading, the {@code :writer} server for writing. */
-  public static WriterConnection connect(Config cfg) {
-    RemoteClient writer = new RemoteClient(RemotePeer.of(cfg, RemotePeer.WRITER));
-    return new WriterConnection(cfg, Datahike.connect(cfg), writer);
-  }
-
-  /** The configuration. */
+  @Override
   public Config config() {
     return config;
   }
 
-  /** The current local value. Never blocks, never calls the server. */
+  /** The latest local value. Never blocks, never calls the server. */
+  @Override
   public Database db() {
     return local.db();
   }
 
-  /** Sends the transaction to the writer; returns once it is committed and visible locally. */
-  public TxReport transact(Object txData) {
-    return transact(txData, null);
+  /** Reads what the writer committed since (from the store; no request). */
+  @Override
+  public Database refresh() {
+    return local.refresh();
   }
 
-  /** As {@link #transact(Object)}, with transaction metadata. */
+  @Override
   public TxReport transact(Object txData, Map<Keyword, Object> txMeta) {
-    Map<String, Object> args = new LinkedHashMap<>();
-    args.put("conn", target);
-    Object tx = txData;
-    if (txMeta != null) {
-      Map<Keyword, Object> m = new LinkedHashMap<>();
-      m.put(Keyword.of("tx-data"), txData);
-      m.put(Keyword.of("tx-meta"), txMeta);
-      tx = m;
-    }
-    args.put("tx-data", tx);
     Database before = local.db();
-    RemoteTxReport r = RemoteTxReport.of(writer, writer.call(Operation.TRANSACT, args));
+    Object answer = writer.call(Operation.TRANSACT, RemoteConnection.txArgs(target, txData, txMeta));
+    return localReport(before, RemoteDatabase.report(writer, answer));
+  }
+
+  @Override
+  public TxReport loadEntities(Object entities) {
+    Database before = local.db();
+    Object answer = writer.call(Operation.LOAD_ENTITIES, RemoteConnection.loadArgs(target, entities));
+    return localReport(before, RemoteDatabase.report(writer, answer));
+  }
+
+  /** The server's report with local values, once the local store shows its transaction. */
+  private TxReport localReport(Database before, TxReport r) {
     long t = r.tempids().get(CURRENT_TX);
     Database after = await(t);
-    Long beforeT = r.dbBefore().describedMaxTx();
+    long beforeT = r.dbBefore().maxTx();
     Database dbBefore =
-        beforeT == null || before.maxTx() == beforeT || !config.keepHistory()
-            ? before
-            : after.asOf(beforeT);
+        before.maxTx() == beforeT || !config.keepHistory() ? before : after.asOf(beforeT);
     Database dbAfter = after.maxTx() == t || !config.keepHistory() ? after : after.asOf(t);
-    return new TxReport(
-        dbBefore, dbAfter, java.util.List.<Datom>copyOf(r.txData()), r.tempids(), r.txMeta());
+    return new TxReport(dbBefore, dbAfter, r.txData(), r.tempids(), r.txMeta());
   }
 
-  /** The local value once it includes transaction {@code t}; {@code :writer/sync-timeout} else. */
+  /** The local value once it includes transaction {@code t}. */
   private Database await(long t) {
     long deadline = System.nanoTime() + writer.peer.timeout().toNanos();
     long sleepMicros = 50;
     while (true) {
-      Database db = local.db();
+      Database db = local.refresh();
       if (db.maxTx() >= t) return db;
       if (System.nanoTime() > deadline) {
         throw DatahikeException.of(
             "writer/sync-timeout",
             "The writer committed transaction "
                 + t
-                + " but the local store has not shown it "
-                + "(local max-tx "
+                + " but the local store has not shown it (local max-tx "
                 + db.maxTx()
                 + ")",
             "tx",
@@ -124,7 +108,30 @@ public final class WriterConnection implements AutoCloseable {
     }
   }
 
-  /** Releases the local connection. */
+  /** Nothing to write here: the writer writes the indices. */
+  @Override
+  public void sync() {}
+
+  @Override
+  public long[] commitStats() {
+    return new long[] {0, 0};
+  }
+
+  @Override
+  public void listen(Object key, Consumer<TxReport> listener) {
+    throw RemoteConnection.listenUnsupported("listen");
+  }
+
+  @Override
+  public boolean unlisten(Object key) {
+    throw RemoteConnection.listenUnsupported("unlisten");
+  }
+
+  @Override
+  public long gcStorage(Date removeBefore) {
+    return RemoteConnection.gcStorage(writer, target, removeBefore);
+  }
+
   @Override
   public void close() {
     local.close();

@@ -21,7 +21,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
 /**
- * 32 clients transact and query over loopback for a bounded time (10 s): every acknowledged
+ * 32 clients ({@code Datahike.connect} with {@code :remote-peer}) transact and query over loopback for a bounded time (10 s): every acknowledged
  * transaction is in the database afterwards, and each client reads its own acknowledged writes.
  */
 class ConcurrentClientsTest {
@@ -33,8 +33,8 @@ class ConcurrentClientsTest {
     String id = "concurrent-" + UUID.randomUUID();
     try (RemoteFixture fx = new RemoteFixture()) {
       Config admin = fx.remote(id, Format.TRANSIT);
-      RemoteDatahike.createDatabase(admin);
-      try (RemoteConnection c = RemoteDatahike.connect(admin)) {
+      Datahike.createDatabase(admin);
+      try (Connection c = Datahike.connect(admin)) {
         c.transact(
             "[{:db/ident :key :db/valueType :db.type/string :db/cardinality :db.cardinality/one"
                 + "  :db/unique :db.unique/identity}"
@@ -56,7 +56,7 @@ class ConcurrentClientsTest {
                 () -> {
                   Format f = Format.values()[client % Format.values().length];
                   long mine = 0;
-                  try (RemoteConnection conn = RemoteDatahike.connect(fx.remote(id, f))) {
+                  try (Connection conn = Datahike.connect(fx.remote(id, f))) {
                     for (int n = 0; System.nanoTime() < deadline; n++) {
                       String key = "c" + client + "-" + n;
                       try {
@@ -75,10 +75,10 @@ class ConcurrentClientsTest {
                         }
                       }
                       Object count =
-                          conn.db()
-                              .q(
-                                  "[:find (count ?e) . :in $ ?c :where [?e :client ?c]]",
-                                  (long) client);
+                          Datahike.q(
+                              "[:find (count ?e) . :in $ ?c :where [?e :client ?c]]",
+                              conn.db(),
+                              (long) client);
                       queries.incrementAndGet();
                       if (count == null || ((Number) count).longValue() < mine) {
                         failures.add(

@@ -1,6 +1,8 @@
 package datahike.server.client;
 
 import datahike.Config;
+import datahike.Connection;
+import datahike.Datahike;
 import datahike.edn.Keyword;
 import datahike.server.Server;
 import datahike.server.ServerConfig;
@@ -14,7 +16,8 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A small loopback benchmark (not a test): requests per second for a small query and a small
- * transaction through the remote client against an in-process server, one client and eight
+ * transaction through {@code Datahike.connect} with {@code :remote-peer} against an in-process
+ * server, one client and eight
  * concurrent ones, in each wire format. Bounded: about 3 s per measurement.
  *
  * <p>Run: {@code mvn -pl datahike-server -am test-compile exec:java -Dexec.classpathScope=test
@@ -26,7 +29,7 @@ public final class RemoteBench {
 
   /** One measured operation. */
   interface Op {
-    void run(RemoteConnection conn, long i);
+    void run(Connection conn, long i);
   }
 
   public static void main(String[] args) throws Exception {
@@ -61,8 +64,8 @@ public final class RemoteBench {
                       + "\" :format "
                       + f.keyword()
                       + "}}");
-          RemoteDatahike.createDatabase(cfg);
-          try (RemoteConnection conn = RemoteDatahike.connect(cfg)) {
+          Datahike.createDatabase(cfg);
+          try (Connection conn = Datahike.connect(cfg)) {
             conn.transact(
                 "[{:db/ident :id :db/valueType :db.type/long"
                     + "  :db/cardinality :db.cardinality/one :db/unique :db.unique/identity}"
@@ -76,7 +79,8 @@ public final class RemoteBench {
           }
           Op query =
               (c, i) ->
-                  c.db().q("[:find ?n . :in $ ?id :where [?e :id ?id] [?e :name ?n]]", i % 1000);
+                  Datahike.q(
+                      "[:find ?n . :in $ ?id :where [?e :id ?id] [?e :name ?n]]", c.db(), i % 1000);
           AtomicLong next = new AtomicLong(1_000_000);
           Op transact =
               (c, i) ->
@@ -89,7 +93,7 @@ public final class RemoteBench {
             measure(f, "query", clients, secs, cfg, query, print);
             measure(f, "transact", clients, secs, cfg, transact, print);
           }
-          RemoteDatahike.deleteDatabase(cfg);
+          Datahike.deleteDatabase(cfg);
         }
       }
     }
@@ -116,7 +120,7 @@ public final class RemoteBench {
       Thread th =
           new Thread(
               () -> {
-                try (RemoteConnection conn = RemoteDatahike.connect(cfg)) {
+                try (Connection conn = Datahike.connect(cfg)) {
                   for (long i = 0; System.nanoTime() < end; i++) {
                     op.run(conn, i);
                     count.incrementAndGet();
