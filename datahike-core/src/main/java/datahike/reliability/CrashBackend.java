@@ -20,9 +20,9 @@ import java.util.concurrent.ThreadLocalRandom;
  * persistence, so a Redis server crash is out of scope.
  *
  * @param name the backend name as {@code --backend} takes it
- * @param template the store map, with {@code DIR} replaced by the database's own directory (or file
- *     prefix) and {@code NAME} by a name unique to the run and generation (letters, digits, {@code
- *     _})
+ * @param template the store map, with {@code @DIR@} replaced by the database's own directory (or
+ *     file prefix) and {@code @NAME@} by a name unique to the run and generation (letters, digits,
+ *     {@code _})
  */
 public record CrashBackend(String name, String template) {
 
@@ -79,7 +79,7 @@ public record CrashBackend(String name, String template) {
     String s =
         template
             .replace("@DIR@", path.replace("\\", "\\\\").replace("\"", "\\\""))
-            .replace("NAME", unique);
+            .replace("@NAME@", unique);
     return s.substring(0, s.length() - 1) + " :id \"" + unique + "\"}";
   }
 }

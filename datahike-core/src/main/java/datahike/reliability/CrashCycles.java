@@ -3,6 +3,7 @@ package datahike.reliability;
 import datahike.Config;
 import datahike.Connection;
 import datahike.Datahike;
+import datahike.DatahikeException;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -116,7 +117,7 @@ public final class CrashCycles {
     for (; cycle < o.cycles(); cycle++) {
       if (o.maxMillis() > 0 && System.currentTimeMillis() - start > o.maxMillis()) break;
       if (o.resetEvery() > 0 && cycle > 0 && cycle % o.resetEvery() == 0) {
-        Datahike.deleteDatabase(CrashWorkload.config(store));
+        delete(CrashWorkload.config(store));
         store = o.backend().store(o.dir(), run, ++generation);
         create(store);
         acked.clear();
@@ -209,7 +210,7 @@ public final class CrashCycles {
       }
     }
     // A database with damage stays for inspection; a sound one goes (server tables, Redis keys).
-    if (violationCount == 0) Datahike.deleteDatabase(CrashWorkload.config(store));
+    if (violationCount == 0) delete(CrashWorkload.config(store));
     return new Summary(
         o.seed(),
         cycle,
@@ -220,6 +221,25 @@ public final class CrashCycles {
         syncKills,
         List.copyOf(violations),
         violationCount);
+  }
+
+  /**
+   * Deletes a crash database once the killed writer's lock is gone: at once where the lock died
+   * with the process (file, session), after its lease ran out where it is a lease (Redis, S3).
+   */
+  static void delete(Config cfg) throws InterruptedException {
+    long deadline = System.currentTimeMillis() + 120_000;
+    while (true) {
+      try {
+        Datahike.deleteDatabase(cfg);
+        return;
+      } catch (DatahikeException e) {
+        if (!e.code().fullName().equals("store/locked") || System.currentTimeMillis() > deadline) {
+          throw e;
+        }
+        Thread.sleep(200);
+      }
+    }
   }
 
   private static void create(String store) {
