@@ -372,13 +372,17 @@ public final class EdnReader {
         if (kw.namespace() == null) {
           k = Keyword.of(f.name, kw.name());
         } else if (kw.namespace().equals("_")) {
-          k = Keyword.of(kw.name());
+          k = Keyword.of(bareName(kw.name(), k));
         }
       } else if (k instanceof Symbol s) {
         if (s.namespace() == null) {
           k = Symbol.of(f.name + "/" + s.name());
         } else if (s.namespace().equals("_")) {
-          k = Symbol.of(s.name());
+          String name = bareName(s.name(), k);
+          if (!symbolStart(name)) {
+            throw error("Invalid key in a namespaced map: " + abbreviate(k), formLine, formColumn);
+          }
+          k = Symbol.of(name);
         }
       }
       if (m.containsKey(k)) {
@@ -387,6 +391,17 @@ public final class EdnReader {
       m.put(k, e.getValue());
     }
     return m;
+  }
+
+  /**
+   * The name a {@code _/name} key of a namespaced map stands for: it must stand alone (no '/'
+   * in it unless it is "/"), or it could not be printed and read back as the same key.
+   */
+  private String bareName(String name, Object key) {
+    if (name.indexOf('/') >= 0 && !name.equals("/")) {
+      throw error("Invalid key in a namespaced map: " + abbreviate(key), formLine, formColumn);
+    }
+    return name;
   }
 
   /** True when {@code ns} can begin a symbol: not a digit or '#', nor a sign or dot then a digit. */

@@ -3,6 +3,7 @@ package datahike.reliability;
 import datahike.Config;
 import datahike.Connection;
 import datahike.Datahike;
+import datahike.DatahikeException;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -16,12 +17,13 @@ import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Kill-and-recover cycles: each cycle starts a {@link CrashWriter} child on one file database,
- * kills it with SIGKILL at a random moment, then reopens the database and checks it with {@link
- * CrashVerifier} against everything acknowledged so far. Where the kill lands is chosen per cycle
- * (from the seed): while the child starts and recovers the log, at a random time while it commits,
- * or shortly after it started an index flush ({@code conn.sync()}). Odd cycles run 8 writer threads
- * (group commit), even ones a single writer that flushes every few commits.
+ * Kill-and-recover cycles: each cycle starts a {@link CrashWriter} child on one database of a
+ * {@link CrashBackend} (the file store by default), kills it with SIGKILL at a random moment, then
+ * reopens the database and checks it with {@link CrashVerifier} against everything acknowledged so
+ * far. Where the kill lands is chosen per cycle (from the seed): while the child starts and
+ * recovers the log, at a random time while it commits, or shortly after it started an index flush
+ * ({@code conn.sync()}). Odd cycles run 8 writer threads (group commit), even ones a single writer
+ * that flushes every few commits.
  */
 public final class CrashCycles {
   private CrashCycles() {}
@@ -74,7 +76,8 @@ public final class CrashCycles {
   /**
    * Options of a run.
    *
-   * @param dir where the databases go
+   * @param dir where the databases' files go (for backends with files)
+   * @param backend the backend the databases live on
    * @param cycles how many cycles to run
    * @param seed the seed of every random choice
    * @param maxMillis stop starting cycles after this long (0: no limit)
@@ -85,6 +88,7 @@ public final class CrashCycles {
    */
   public record Options(
       Path dir,
+      CrashBackend backend,
       int cycles,
       long seed,
       long maxMillis,
@@ -107,14 +111,15 @@ public final class CrashCycles {
     long violationCount = 0;
     int cycle = 0;
     int generation = 0;
-    Path dir = o.dir().resolve("db-" + generation);
-    create(dir);
+    String run = CrashBackend.runName();
+    String store = o.backend().store(o.dir(), run, generation);
+    create(store);
     for (; cycle < o.cycles(); cycle++) {
       if (o.maxMillis() > 0 && System.currentTimeMillis() - start > o.maxMillis()) break;
       if (o.resetEvery() > 0 && cycle > 0 && cycle % o.resetEvery() == 0) {
-        Datahike.deleteDatabase(CrashWorkload.config(dir));
-        dir = o.dir().resolve("db-" + ++generation);
-        create(dir);
+        delete(CrashWorkload.config(store));
+        store = o.backend().store(o.dir(), run, ++generation);
+        create(store);
         acked.clear();
         seen.clear();
       }
@@ -130,7 +135,7 @@ public final class CrashCycles {
           ChildJvm.start(
               CrashWriter.class,
               List.of(
-                  dir.toString(),
+                  store,
                   Integer.toString(cycle),
                   Integer.toString(threads),
                   sync,
@@ -178,7 +183,7 @@ public final class CrashCycles {
       if (inSync) syncKills++;
       acked.putAll(cycleAcks);
       ackTotal += cycleAcks.size();
-      CrashVerifier.Outcome v = CrashVerifier.verify(CrashWorkload.config(dir), acked, seen);
+      CrashVerifier.Outcome v = CrashVerifier.verify(CrashWorkload.config(store), acked, seen);
       lost.addAll(v.lost());
       for (String k : v.present().keySet()) {
         if (!acked.containsKey(k) && !seen.containsKey(k)) unacked++;
@@ -204,6 +209,8 @@ public final class CrashCycles {
                 bad == 0 ? "ok" : bad + " violations " + v.violations() + errors);
       }
     }
+    // A database with damage stays for inspection; a sound one goes (server tables, Redis keys).
+    if (violationCount == 0) delete(CrashWorkload.config(store));
     return new Summary(
         o.seed(),
         cycle,
@@ -216,8 +223,27 @@ public final class CrashCycles {
         violationCount);
   }
 
-  private static void create(Path dir) {
-    Config cfg = CrashWorkload.config(dir);
+  /**
+   * Deletes a crash database once the killed writer's lock is gone: at once where the lock died
+   * with the process (file, session), after its lease ran out where it is a lease (Redis, S3).
+   */
+  static void delete(Config cfg) throws InterruptedException {
+    long deadline = System.currentTimeMillis() + 120_000;
+    while (true) {
+      try {
+        Datahike.deleteDatabase(cfg);
+        return;
+      } catch (DatahikeException e) {
+        if (!e.code().fullName().equals("store/locked") || System.currentTimeMillis() > deadline) {
+          throw e;
+        }
+        Thread.sleep(200);
+      }
+    }
+  }
+
+  private static void create(String store) {
+    Config cfg = CrashWorkload.config(store);
     Datahike.createDatabase(cfg);
     try (Connection conn = Datahike.connect(cfg)) {
       conn.transact(CrashWorkload.SCHEMA);

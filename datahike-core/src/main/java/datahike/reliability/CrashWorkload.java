@@ -34,14 +34,22 @@ public final class CrashWorkload {
   /** Small log segments, so that rolling and truncating segments happen under the kills too. */
   public static final long SEGMENT_BYTES = 16 * 1024;
 
-  /** The configuration of the crash database in {@code dir}. */
+  /** The configuration of the crash database in {@code dir} (a file store). */
   public static Config config(Path dir) {
-    return Config.parse(
-        "{:store {:backend :file :path "
+    return config(
+        "{:backend :file :path "
             + edn(dir.toAbsolutePath().toString())
             + " :log-segment-bytes "
             + SEGMENT_BYTES
-            + "} :writer-lock-wait-ms 60000}");
+            + "}");
+  }
+
+  /**
+   * The configuration of the crash database in the store {@code store} (an EDN map). A writer waits
+   * up to a minute for the writer lock: a killed writer's lease (Redis, S3) must lapse.
+   */
+  public static Config config(String store) {
+    return Config.parse("{:store " + store + " :writer-lock-wait-ms 60000}");
   }
 
   /** {@code s} as an EDN string literal. */

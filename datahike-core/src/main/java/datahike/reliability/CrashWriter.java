@@ -7,15 +7,14 @@ import java.io.FileDescriptor;
 import java.io.FileOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 
 /**
- * The child process of the crash test: commits {@link CrashWorkload} transactions to a file
- * database as fast as it can until it is killed, and reports on stdout, one line per event, each
- * written with a single {@code write} call (atomic on a pipe) once the event happened:
+ * The child process of the crash test: commits {@link CrashWorkload} transactions to a database as
+ * fast as it can until it is killed, and reports on stdout, one line per event, each written with a
+ * single {@code write} call (atomic on a pipe) once the event happened:
  *
  * <pre>
  * READY                  connected
@@ -24,10 +23,10 @@ import java.util.SplittableRandom;
  * ERROR &lt;message&gt;        a writer failed (the driver counts it as a violation)
  * </pre>
  *
- * Usage: {@code CrashWriter <dir> <cycle> <threads> <sync> <seed>}, where {@code sync} is {@code
- * none}, {@code inline:N} (writer thread 0 calls {@code conn.sync()} after every N of its
- * transactions; the other writers keep committing meanwhile) or {@code thread:MIN:MAX} (a separate
- * thread syncs every MIN to MAX milliseconds).
+ * Usage: {@code CrashWriter <store> <cycle> <threads> <sync> <seed>}, where {@code store} is the
+ * store map (EDN) and {@code sync} is {@code none}, {@code inline:N} (writer thread 0 calls {@code
+ * conn.sync()} after every N of its transactions; the other writers keep committing meanwhile) or
+ * {@code thread:MIN:MAX} (a separate thread syncs every MIN to MAX milliseconds).
  */
 public final class CrashWriter {
   private CrashWriter() {}
@@ -44,13 +43,13 @@ public final class CrashWriter {
   }
 
   public static void main(String[] args) throws Exception {
-    Path dir = Path.of(args[0]);
+    String store = args[0];
     int cycle = Integer.parseInt(args[1]);
     int threads = Integer.parseInt(args[2]);
     String[] sync = args[3].split(":");
     SplittableRandom random = new SplittableRandom(Long.parseLong(args[4]));
     int syncEvery = sync[0].equals("inline") ? Integer.parseInt(sync[1]) : 0;
-    try (Connection conn = Datahike.connect(CrashWorkload.config(dir))) {
+    try (Connection conn = Datahike.connect(CrashWorkload.config(store))) {
       line("READY");
       List<Thread> all = new ArrayList<>();
       for (int t = 0; t < threads; t++) {

@@ -76,7 +76,7 @@ final class FileHead {
       byte[] framed = BlobFrame.encode(BlobFrame.KIND_HEAD, payload);
       Path p = slotPath(target);
       boolean created = !Files.exists(p);
-      try (FileChannel ch = FileChannel.open(p, CREATE, WRITE)) {
+      try (FileChannel ch = FileIo.open(p, CREATE, WRITE)) {
         FileIo.writeFully(ch, framed, 0);
         ch.truncate(framed.length);
         ch.force(true);

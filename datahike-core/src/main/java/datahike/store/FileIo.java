@@ -8,6 +8,7 @@ import datahike.DatahikeException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -51,6 +52,23 @@ final class FileIo {
   }
 
   private FileIo() {}
+
+  /** Opens a file channel; {@link #opener} is its seam. */
+  interface Opener {
+    FileChannel open(Path p, OpenOption... options) throws IOException;
+  }
+
+  /**
+   * Test seam: every channel through which the file store writes or syncs (blobs, head slots, log
+   * segments, directories) is opened here, so that a test can watch writes and syncs, for example
+   * to keep only what was synced when it simulates a power loss. Reads go straight to the files.
+   */
+  static volatile Opener opener = FileChannel::open;
+
+  /** Opens {@code p} through {@link #opener}. */
+  static FileChannel open(Path p, OpenOption... options) throws IOException {
+    return opener.open(p, options);
+  }
 
   /**
    * Runs every task and returns when all have finished; then rethrows the first failure. Small
@@ -98,7 +116,7 @@ final class FileIo {
 
   /** Writes {@code bytes} to a new file and syncs it. */
   static void writeSynced(Path p, byte[] bytes) throws IOException {
-    try (FileChannel ch = FileChannel.open(p, CREATE_NEW, WRITE)) {
+    try (FileChannel ch = open(p, CREATE_NEW, WRITE)) {
       writeFully(ch, bytes, 0);
       ch.force(true);
     }
@@ -109,7 +127,7 @@ final class FileIo {
    * cannot be opened, and NTFS journals the entries anyway, so failure there is ignored.
    */
   static void syncDirectory(Path dir) throws IOException {
-    try (FileChannel ch = FileChannel.open(dir, READ)) {
+    try (FileChannel ch = open(dir, READ)) {
       ch.force(true);
     } catch (IOException e) {
       if (!System.getProperty("os.name", "").startsWith("Windows")) {

@@ -177,7 +177,7 @@ final class FileLog {
   private void roll() throws IOException {
     closeActive();
     Path p = dir.resolve(LogSegments.name(nextSeq));
-    FileChannel ch = FileChannel.open(p, CREATE_NEW, WRITE);
+    FileChannel ch = FileIo.open(p, CREATE_NEW, WRITE);
     try {
       byte[] header = LogSegments.header(nextSeq);
       before("write", ch, 0, header);
@@ -209,7 +209,7 @@ final class FileLog {
             } else {
               LogSegments.Segment last = segs.get(segs.size() - 1);
               LogSegments.Scan s = LogSegments.scan(last, true, Long.MAX_VALUE, null);
-              FileChannel ch = FileChannel.open(last.path(), READ, WRITE);
+              FileChannel ch = FileIo.open(last.path(), READ, WRITE);
               try {
                 if (s.tornHeader()) {
                   // Crashed while starting this segment: no group can be in it. Start it again.

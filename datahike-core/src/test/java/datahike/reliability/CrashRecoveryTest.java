@@ -20,24 +20,7 @@ class CrashRecoveryTest {
 
   private static CrashCycles.Summary run(Path dir, int cycles, boolean concurrentSync)
       throws Exception {
-    long seed = Long.getLong("datahike.seed", System.nanoTime());
-    System.out.println("CrashRecoveryTest seed " + seed);
-    CrashCycles.Summary s =
-        CrashCycles.run(
-            new CrashCycles.Options(
-                dir,
-                cycles,
-                seed,
-                0,
-                0,
-                concurrentSync,
-                Boolean.getBoolean("datahike.crash.verbose") ? System.out : null));
-    System.out.println("CrashRecoveryTest " + s);
-    assertThat(s.cycles()).isEqualTo(cycles);
-    assertThat(s.violations()).as("seed %d", seed).isEmpty();
-    assertThat(s.lost()).as("seed %d", seed).isZero();
-    assertThat(s.acknowledged()).as("seed %d", seed).isGreaterThan(cycles);
-    return s;
+    return CrashLoop.assertNothingLost(dir, CrashBackend.named("file"), cycles, concurrentSync);
   }
 
   @Test
