@@ -248,7 +248,7 @@ public final class DbValue extends AbstractDb {
 
   @Override
   public EntityProbe probe(int a) {
-    if (a == NO_ATTR || a == ANY_A) return super.probe(a);
+    if (a == NO_ATTR) return super.probe(a);
     DatomTree.Seeker seeker = eavt.seeker();
     return new EntityProbe() {
       @Override
