@@ -52,6 +52,21 @@ class QueryTest {
   }
 
   @Test
+  void comparisons_longsAndOtherNumbers() {
+    // Two Longs are compared directly, anything else through the built-in function.
+    Object xs = edn("[1 2 3 2.5 2.0 3N]");
+    assertThat(Q.coll(q("[:find ?x :in [?x ...] :where [(> ?x 2)]]", xs)))
+        .containsExactlyInAnyOrder(list(3L), list(2.5), list(new java.math.BigInteger("3")));
+    assertThat(Q.coll(q("[:find ?x :in [?x ...] :where [(<= 2 ?x)]]", xs)))
+        .containsExactlyInAnyOrder(
+            list(2L), list(3L), list(2.5), list(2.0), list(new java.math.BigInteger("3")));
+    assertThat(Q.coll(q("[:find ?x :in [?x ...] ?m :where [(< ?x ?m)]]", xs, 2L)))
+        .containsExactlyInAnyOrder(list(1L));
+    assertThat(Q.coll(q("[:find ?x :in [?x ...] :where [(>= ?x 3)]]", xs)))
+        .containsExactlyInAnyOrder(list(3L), list(new java.math.BigInteger("3")));
+  }
+
+  @Test
   void with_keepsDuplicates() {
     Object r = q("[:find ?h :with ?m :in [[?m ?h]]]", edn("[[\"a\" 1] [\"b\" 1]]"));
     assertThat(Q.coll(r)).containsExactly(list(1L), list(1L));
