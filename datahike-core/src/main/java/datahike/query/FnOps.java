@@ -125,11 +125,35 @@ final class FnOps {
   /** Keeps the rows for which the predicate is truthy. */
   static void pred(Context ctx, Clause.Pred p) {
     QueryFn f = resolve(p.fn(), p.form(), true);
-    Relation r = ctx.take(vars(p.args(), p.fn()));
-    int[] cols = columns(r, p.args());
+    // An argument held by a one-row relation (a scalar input, say) is a constant of this filter:
+    // that relation stays as it is instead of being multiplied into the filtered rows.
+    List<Term> argTerms = p.args();
+    Object[] fixed = new Object[argTerms.size()];
+    boolean[] isFixed = new boolean[argTerms.size()];
+    List<Symbol> take = new ArrayList<>();
+    if (p.fn().var() != null) {
+      take.add(p.fn().var());
+    }
+    for (int i = 0; i < argTerms.size(); i++) {
+      Term t = argTerms.get(i);
+      Symbol v = t.var();
+      if (t instanceof Term.Const c) {
+        fixed[i] = c.value();
+      } else if (v != null && v != p.fn().var()) {
+        Relation rv = ctx.relationOf(v);
+        if (rv != null && rv.size() == 1) {
+          fixed[i] = rv.rows.get(0)[rv.indexOf(v)];
+          isFixed[i] = true;
+        } else {
+          take.add(v);
+        }
+      }
+    }
+    Relation r = ctx.take(take);
+    int[] cols = columns(r, argTerms);
     int comparison = longComparison(p, f);
-    Object c0 = p.args().get(0) instanceof Term.Const k ? k.value() : null;
-    Object c1 = comparison >= 0 && p.args().get(1) instanceof Term.Const k ? k.value() : null;
+    Object c0 = comparison >= 0 ? fixed[0] : null;
+    Object c1 = comparison >= 0 ? fixed[1] : null;
     List<Object[]> out = new ArrayList<>();
     for (Object[] row : r.rows) {
       ctx.deadline.tick();
@@ -145,7 +169,13 @@ final class FnOps {
       }
       Object res;
       try {
-        res = call(f, p.fn(), r, row, args(ctx, p.args(), cols, row));
+        Object[] a = args(ctx, argTerms, cols, row);
+        for (int i = 0; i < a.length; i++) {
+          if (isFixed[i]) {
+            a[i] = fixed[i];
+          }
+        }
+        res = call(f, p.fn(), r, row, a);
       } catch (TypeMismatch e) {
         continue;
       }
