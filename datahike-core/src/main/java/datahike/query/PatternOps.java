@@ -272,7 +272,9 @@ final class PatternOps {
     }
     boolean ranged = (from != null || to != null) && r.a != Db.ANY_A && l.kind[2] == NEW;
     if (l.boundVars.isEmpty()) {
-      List<Object[]> rows = new ArrayList<>();
+      // Sized by the index count (exact on a current database) up to a bound: no regrowth.
+      int expect = ranged ? 16 : (int) Math.min(r.db.estimateCount(r.e, r.a, r.v), 1 << 16);
+      List<Object[]> rows = new ArrayList<>(Math.max(expect, 16));
       Set<Key> seen = l.mayRepeat(r.db.isHistory()) ? new HashSet<>() : null;
       Iterable<Datom> it =
           ranged ? r.db.valueRange(r.a, from, to) : r.db.search(r.e, r.a, r.v, r.tx);
