@@ -53,9 +53,10 @@ public interface Db {
   Iterable<Datom> datoms(IndexType index, long e, int a, Object v, long tx);
 
   /**
-   * A reusable probe for the datoms of attribute {@code a} (never {@link #ANY_A}) of one entity at
-   * a time, as index nested-loop joins need: {@code seek(e)}, then {@code next()} until null.
-   * Entities in ascending order are fastest. The default runs {@link #search} per seek.
+   * A reusable probe for the datoms of attribute {@code a} of one entity at a time, as index
+   * nested-loop joins need: {@code seek(e)}, then {@code next()} until null. With {@link #ANY_A}
+   * it yields all the entity's datoms (in attribute order on the current database). Entities in
+   * ascending order are fastest. The default runs {@link #search} per seek.
    */
   default EntityProbe probe(int a) {
     return new EntityProbe() {

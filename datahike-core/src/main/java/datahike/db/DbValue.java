@@ -248,8 +248,10 @@ public final class DbValue extends AbstractDb {
 
   @Override
   public EntityProbe probe(int a) {
-    if (a == NO_ATTR || a == ANY_A) return super.probe(a);
-    DatomTree.Seeker seeker = eavt.seeker();
+    if (a == NO_ATTR) return super.probe(a);
+    // One attribute: AEVT, whose leaves hold that attribute's datoms only, so that ascending
+    // entities stay in one leaf for longer than in EAVT; all attributes: EAVT.
+    DatomTree.Seeker seeker = a == ANY_A ? eavt.seeker() : aevt.seeker();
     return new EntityProbe() {
       @Override
       public void seek(long e) {

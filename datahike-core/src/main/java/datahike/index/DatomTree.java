@@ -612,27 +612,40 @@ public final class DatomTree {
     private Node leaf;
     private int pos;
     private Datom next;
+    /** True when the whole current leaf lies within {@code to}: no comparison per datom. */
+    private boolean inRange;
 
     Cursor(Datom from, Datom to) {
       this.to = to;
       Node n = descend(from);
       if (n == null) return;
-      leaf = n;
+      enter(n);
       pos = from == null ? 0 : bound(n, from, false);
       advance();
     }
 
+    private void enter(Node n) {
+      leaf = n;
+      pos = 0;
+      // One comparison per leaf: when its last datom is within the end, all of them are.
+      inRange = to == null || (n.len > 0 && cmp(n.keys[n.len - 1], to) <= 0);
+    }
+
     private void advance() {
       while (leaf != null && pos >= leaf.len) {
-        leaf = nextLeaf();
-        pos = 0;
+        Node n = nextLeaf();
+        if (n == null) {
+          leaf = null;
+        } else {
+          enter(n);
+        }
       }
       if (leaf == null) {
         next = null;
         return;
       }
       Datom d = leaf.keys[pos++];
-      next = to != null && cmp(d, to) > 0 ? null : d;
+      next = !inRange && cmp(d, to) > 0 ? null : d;
       if (next == null) leaf = null;
     }
 

@@ -158,6 +158,9 @@ public final class Values {
 
   /** A hash consistent with {@link #equal}. */
   public static int hash(Object x) {
+    // The common cases first (same hash as Objects.hashCode).
+    if (x instanceof Long l) return Long.hashCode(l);
+    if (x instanceof String s) return s.hashCode();
     if (x == null) return 0;
     if (x instanceof byte[] b) return Arrays.hashCode(b);
     if (x instanceof List<?> l) {

@@ -60,20 +60,101 @@ final class Executor {
       }
       Clause c = clauses.get(best);
       done[best] = true;
+      List<Integer> walk = ctx.empty ? null : entityWalk(ctx, best, clauses, done, resolved);
+      if (walk != null) {
+        // The other members of the walk run in this step too.
+        long t0 = System.nanoTime();
+        List<PatternOps.Resolved> members = new ArrayList<>();
+        double[] est = new double[walk.size()];
+        for (int j = 0; j < walk.size(); j++) {
+          done[walk.get(j)] = true;
+          members.add(resolved.get(clauses.get(walk.get(j))));
+          est[j] = j == 0 ? bestCost : PatternOps.estimate(members.get(j), ctx, false);
+        }
+        Symbol ev = EntityWalk.entityVar(ctx, members.get(0));
+        String how = EntityWalk.run(ctx, ev, members);
+        long ns = System.nanoTime() - t0;
+        for (int j = 0; j < walk.size(); j++) {
+          Clause m = clauses.get(walk.get(j));
+          if (ctx.stats != null) {
+            // One step: its time is reported on the first member, its rows on all.
+            long rows = ctx.empty ? 0 : maxRows(ctx);
+            ctx.stats.add(depth, m.form(), how, est[j], rows, j == 0 ? ns : 0);
+          }
+          ClauseParser.collectBound(m, bound);
+        }
+        step += walk.size() - 1;
+        continue;
+      }
       if (!ctx.empty) {
         long t0 = System.nanoTime();
         String how = exec(ctx, c, notJoins, resolved, clauses, done);
         if (ctx.stats != null) {
-          long rows = 0;
-          for (Relation r : ctx.rels) {
-            rows = Math.max(rows, r.size());
-          }
           long ns = System.nanoTime() - t0;
-          ctx.stats.add(depth, c.form(), how, bestCost, ctx.empty ? 0 : rows, ns);
+          ctx.stats.add(depth, c.form(), how, bestCost, ctx.empty ? 0 : maxRows(ctx), ns);
         }
       }
       ClauseParser.collectBound(c, bound);
     }
+  }
+
+  private static long maxRows(Context ctx) {
+    long rows = 0;
+    for (Relation r : ctx.rels) {
+      rows = Math.max(rows, r.size());
+    }
+    return rows;
+  }
+
+  /**
+   * The clauses to run as one entity walk ({@link EntityWalk}) starting with the chosen clause
+   * {@code first}: it and the pending patterns of the same source on the same bound entity
+   * variable that would each run as a lookup, with distinct fresh variables; null when fewer than
+   * two qualify.
+   */
+  private static List<Integer> entityWalk(
+      Context ctx,
+      int first,
+      List<Clause> clauses,
+      boolean[] done,
+      Map<Clause, PatternOps.Resolved> resolved) {
+    if (!(clauses.get(first) instanceof Clause.Pattern p0)
+        || !(ctx.source(p0.src()) instanceof Db db)) {
+      return null;
+    }
+    PatternOps.Resolved r0 = resolved.computeIfAbsent(p0, k -> new PatternOps.Resolved(p0, db));
+    Symbol ev = EntityWalk.entityVar(ctx, r0);
+    if (ev == null) {
+      return null;
+    }
+    int rows = ctx.relationOf(ev).size();
+    if (!EntityWalk.lookupPays(r0, rows)) {
+      return null;
+    }
+    List<Integer> out = new ArrayList<>();
+    out.add(first);
+    Set<Symbol> fresh = new HashSet<>();
+    if (EntityWalk.fresh(r0) != null) {
+      fresh.add(EntityWalk.fresh(r0));
+    }
+    for (int i = 0; i < clauses.size(); i++) {
+      if (done[i]
+          || !(clauses.get(i) instanceof Clause.Pattern p)
+          || !java.util.Objects.equals(p.src(), p0.src())) {
+        continue;
+      }
+      PatternOps.Resolved r = resolved.computeIfAbsent(p, k -> new PatternOps.Resolved(p, db));
+      Symbol f = EntityWalk.fresh(r);
+      if (EntityWalk.entityVar(ctx, r) == ev
+          && (f == null || !fresh.contains(f))
+          && EntityWalk.lookupPays(r, rows)) {
+        out.add(i);
+        if (f != null) {
+          fresh.add(f);
+        }
+      }
+    }
+    return out.size() >= 2 ? out : null;
   }
 
   // ---- textual join variables of `not`

@@ -89,17 +89,93 @@ final class FnOps {
     return out;
   }
 
+  private static final Symbol[] COMPARISONS = {
+    Symbol.of("<"), Symbol.of(">"), Symbol.of("<="), Symbol.of(">=")
+  };
+
+  /**
+   * For a built-in {@code <, >, <=, >=} of two arguments, its index in {@link #COMPARISONS}: the
+   * predicate then compares two Longs directly (other values take the general call); else -1.
+   */
+  private static int longComparison(Clause.Pred p, QueryFn f) {
+    if (f == null || p.args().size() != 2 || !(p.fn() instanceof Term.Const c)) {
+      return -1;
+    }
+    for (int i = 0; i < COMPARISONS.length; i++) {
+      if (COMPARISONS[i].equals(c.value()) && f == BuiltIns.get(COMPARISONS[i])) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  private static boolean holds(int comparison, long x, long y) {
+    switch (comparison) {
+      case 0:
+        return x < y;
+      case 1:
+        return x > y;
+      case 2:
+        return x <= y;
+      default:
+        return x >= y;
+    }
+  }
+
   /** Keeps the rows for which the predicate is truthy. */
   static void pred(Context ctx, Clause.Pred p) {
     QueryFn f = resolve(p.fn(), p.form(), true);
-    Relation r = ctx.take(vars(p.args(), p.fn()));
-    int[] cols = columns(r, p.args());
+    // An argument held by a one-row relation (a scalar input, say) is a constant of this filter:
+    // that relation stays as it is instead of being multiplied into the filtered rows.
+    List<Term> argTerms = p.args();
+    Object[] fixed = new Object[argTerms.size()];
+    boolean[] isFixed = new boolean[argTerms.size()];
+    List<Symbol> take = new ArrayList<>();
+    if (p.fn().var() != null) {
+      take.add(p.fn().var());
+    }
+    for (int i = 0; i < argTerms.size(); i++) {
+      Term t = argTerms.get(i);
+      Symbol v = t.var();
+      if (t instanceof Term.Const c) {
+        fixed[i] = c.value();
+      } else if (v != null && v != p.fn().var()) {
+        Relation rv = ctx.relationOf(v);
+        if (rv != null && rv.size() == 1) {
+          fixed[i] = rv.rows.get(0)[rv.indexOf(v)];
+          isFixed[i] = true;
+        } else {
+          take.add(v);
+        }
+      }
+    }
+    Relation r = ctx.take(take);
+    int[] cols = columns(r, argTerms);
+    int comparison = longComparison(p, f);
+    Object c0 = comparison >= 0 ? fixed[0] : null;
+    Object c1 = comparison >= 0 ? fixed[1] : null;
     List<Object[]> out = new ArrayList<>();
     for (Object[] row : r.rows) {
       ctx.deadline.tick();
+      if (comparison >= 0) {
+        Object x = cols[0] >= 0 ? row[cols[0]] : c0;
+        Object y = cols[1] >= 0 ? row[cols[1]] : c1;
+        if (x instanceof Long lx && y instanceof Long ly) {
+          if (holds(comparison, lx, ly)) {
+            out.add(row);
+          }
+          continue;
+        }
+      }
       Object res;
       try {
-        res = call(f, p.fn(), r, row, args(ctx, p.args(), cols, row));
+        Object[] a = args(ctx, argTerms, cols, row);
+        for (int i = 0; i < a.length; i++) {
+          if (isFixed[i]) {
+            a[i] = fixed[i];
+          }
+        }
+        res = call(f, p.fn(), r, row, a);
       } catch (TypeMismatch e) {
         continue;
       }

@@ -272,13 +272,15 @@ final class PatternOps {
     }
     boolean ranged = (from != null || to != null) && r.a != Db.ANY_A && l.kind[2] == NEW;
     if (l.boundVars.isEmpty()) {
-      List<Object[]> rows = new ArrayList<>();
+      // Sized by the index count (exact on a current database) up to a bound: no regrowth.
+      int expect = ranged ? 16 : (int) Math.min(r.db.estimateCount(r.e, r.a, r.v), 1 << 16);
+      List<Object[]> rows = new ArrayList<>(Math.max(expect, 16));
       Set<Key> seen = l.mayRepeat(r.db.isHistory()) ? new HashSet<>() : null;
       Iterable<Datom> it =
           ranged ? r.db.valueRange(r.a, from, to) : r.db.search(r.e, r.a, r.v, r.tx);
       for (Datom d : it) {
         ctx.deadline.tick();
-        Object[] row = matchNew(r, l, d, null, 0);
+        Object[] row = matchNew(r, l, d, null, 0, true);
         if (row != null && (seen == null || seen.add(new Key(row)))) {
           rows.add(row);
         }
@@ -328,7 +330,7 @@ final class PatternOps {
           if (!boundMatch(l, d, nb)) {
             continue;
           }
-          Object[] res = matchNew(r, l, d, row, row.length);
+          Object[] res = matchNew(r, l, d, row, row.length, true);
           if (res != null) {
             out.add(res);
           }
@@ -342,7 +344,7 @@ final class PatternOps {
           ranged ? r.db.valueRange(r.a, from, to) : r.db.search(r.e, r.a, r.v, r.tx);
       for (Datom d : it) {
         ctx.deadline.tick();
-        Object[] vals = matchNew(r, l, d, null, 0);
+        Object[] vals = matchNew(r, l, d, null, 0, true);
         if (vals == null) {
           continue;
         }
@@ -409,7 +411,7 @@ final class PatternOps {
       probe.seek(e);
       for (Datom d = probe.next(); d != null; d = probe.next()) {
         ctx.deadline.tick();
-        Object[] res = matchNew(r, l, d, row, row.length);
+        Object[] res = matchNew(r, l, d, row, row.length, false);
         if (res != null) {
           out.add(res);
         }
@@ -459,9 +461,12 @@ final class PatternOps {
 
   /**
    * Checks the constant positions and repeated variables of {@code d}; returns {@code prefix}
-   * followed by the values of the new variables, or null when the datom does not match.
+   * followed by the values of the new variables, or null when the datom does not match. With
+   * {@code searched}, {@code d} came from {@link Db#search} given the pattern's constant value,
+   * which then needs no second comparison (a nil constant is no search component: it is checked).
    */
-  private static Object[] matchNew(Resolved r, Layout l, Datom d, Object[] prefix, int off) {
+  private static Object[] matchNew(
+      Resolved r, Layout l, Datom d, Object[] prefix, int off, boolean searched) {
     if (r.added != null && d.added() != r.added) {
       return null;
     }
@@ -471,7 +476,7 @@ final class PatternOps {
     if (r.tx != Db.ANY && d.tx() != r.tx) {
       return null;
     }
-    if (l.kind[2] == CONST && !Values.equal(d.v(), r.v)) {
+    if (l.kind[2] == CONST && !(searched && r.v != null) && !Values.equal(d.v(), r.v)) {
       return null;
     }
     if (r.a != Db.ANY_A && d.a() != r.a) {

@@ -40,9 +40,11 @@ public final class Query {
   /**
    * Runs the query and describes how it ran: one map per executed clause, in execution order,
    * with {@code :clause}, {@code :depth} (0 for the top level, more inside rules), {@code
-   * :strategy} (scan, range-scan, lookup, hash-join, filter, function, anti-join, union, rule),
-   * {@code :estimated-rows} (the planner's estimate when it chose the clause), {@code
-   * :actual-rows} (the size of the relation the clause produced) and {@code :time-us}.
+   * :strategy} (scan, range-scan, lookup, entity-walk, hash-join, range-hash-join, filter,
+   * function, anti-join, union, rule), {@code :estimated-rows} (the planner's estimate when it
+   * chose the clause), {@code :actual-rows} (the size of the relation the clause produced) and
+   * {@code :time-us}. The clauses of one entity walk ran as one step: each is listed, with the
+   * step's rows, and the step's time on the first.
    */
   public static List<Map<Keyword, Object>> explain(
       Object query, List<Object> inputs, QueryOptions opts) {

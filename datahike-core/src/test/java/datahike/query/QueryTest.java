@@ -52,6 +52,27 @@ class QueryTest {
   }
 
   @Test
+  void comparisons_longsAndOtherNumbers() {
+    // Two Longs are compared directly, anything else through the built-in function.
+    Object xs = edn("[1 2 3 2.5 2.0 3N]");
+    assertThat(Q.coll(q("[:find ?x :in [?x ...] :where [(> ?x 2)]]", xs)))
+        .containsExactlyInAnyOrder(list(3L), list(2.5), list(new java.math.BigInteger("3")));
+    assertThat(Q.coll(q("[:find ?x :in [?x ...] :where [(<= 2 ?x)]]", xs)))
+        .containsExactlyInAnyOrder(
+            list(2L), list(3L), list(2.5), list(2.0), list(new java.math.BigInteger("3")));
+    assertThat(Q.coll(q("[:find ?x :in [?x ...] ?m :where [(< ?x ?m)]]", xs, 2L)))
+        .containsExactlyInAnyOrder(list(1L));
+    // A filter whose variables are all scalars keeps everything or nothing.
+    assertThat(Q.coll(q("[:find ?x :in [?x ...] ?m :where [(> ?m 5)]]", xs, 2L))).isEmpty();
+    assertThat(Q.coll(q("[:find ?x :in [?x ...] ?m :where [(> ?m 5)]]", xs, 6L)))
+        .contains(list(1L), list(2.5), list(3L));
+    assertThat(Q.coll(q("[:find ?x ?m :in [?x ...] ?m :where [(> ?x ?m)]]", xs, 2.5)))
+        .containsExactlyInAnyOrder(list(3L, 2.5), list(new java.math.BigInteger("3"), 2.5));
+    assertThat(Q.coll(q("[:find ?x :in [?x ...] :where [(>= ?x 3)]]", xs)))
+        .containsExactlyInAnyOrder(list(3L), list(new java.math.BigInteger("3")));
+  }
+
+  @Test
   void with_keepsDuplicates() {
     Object r = q("[:find ?h :with ?m :in [[?m ?h]]]", edn("[[\"a\" 1] [\"b\" 1]]"));
     assertThat(Q.coll(r)).containsExactly(list(1L), list(1L));
