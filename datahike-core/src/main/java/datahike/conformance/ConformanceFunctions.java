@@ -8,11 +8,11 @@ import datahike.spi.FunctionRegistrar;
 import java.util.regex.Pattern;
 
 /**
- * The named functions the conformance corpus uses (the entity predicates of Datahike's
- * entity-spec tests). {@link ConformanceRunner} registers them in its own JVM; a server that the
- * corpus runs against loads them with {@code :plugins ["datahike.conformance.ConformanceFunctions"]}
- * in its configuration. Deliberately not listed for {@link java.util.ServiceLoader}: test names
- * have no place in every server.
+ * The named functions the conformance corpus uses (the entity predicates of Datahike's entity-spec
+ * tests). {@link ConformanceRunner} registers them in its own JVM; a server that the corpus runs
+ * against loads them with {@code :plugins ["datahike.conformance.ConformanceFunctions"]} in its
+ * configuration. Deliberately not listed for {@link java.util.ServiceLoader}: test names have no
+ * place in every server.
  */
 public final class ConformanceFunctions implements FunctionRegistrar {
   private static final Pattern EMAIL =

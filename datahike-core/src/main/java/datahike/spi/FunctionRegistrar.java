@@ -7,8 +7,8 @@ package datahike.spi;
  * never carry code, only names, so whatever a client's transactions and queries name must be
  * registered in the server's JVM: the server calls {@link #register()} at startup on the classes
  * its configuration lists under {@code :plugins} and on every implementation {@link
- * java.util.ServiceLoader} finds (listed in {@code META-INF/services/datahike.spi.FunctionRegistrar}
- * of a jar on its class path).
+ * java.util.ServiceLoader} finds (listed in {@code
+ * META-INF/services/datahike.spi.FunctionRegistrar} of a jar on its class path).
  *
  * <p>Implementations need a public no-argument constructor; {@link #register()} may run more than
  * once in a JVM (registering a name again replaces it).

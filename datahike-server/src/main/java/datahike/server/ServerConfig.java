@@ -36,8 +36,8 @@ import java.util.Set;
  * functions, entity predicates and query functions but never carry code: each {@code :plugins}
  * class (a string or symbol; on the server's class path, implementing {@link
  * datahike.spi.FunctionRegistrar}, with a public no-argument constructor) registers them when the
- * server starts, after every registrar {@link java.util.ServiceLoader} finds; see {@link Plugins}. Immutable; build one with
- * {@link #parse}, {@link #load}, {@link #of} or {@link #builder()}.
+ * server starts, after every registrar {@link java.util.ServiceLoader} finds (see {@code Plugins}).
+ * Immutable; build one with {@link #parse}, {@link #load}, {@link #of} or {@link #builder()}.
  *
  * @param port the TCP port; 0 for an ephemeral one
  * @param bind the address to bind

@@ -30,8 +30,8 @@ public final class ServerMain {
   /**
    * What {@link #main} does, for other programs' commands (the CLI's {@code datahike serve}):
    * parses {@code args}, starts the server, prints {@code datahike server listening on URL} to
-   * {@code out} and returns only when the JVM shuts down (0). Returns 2 for a usage error and 1
-   * when the server cannot start (printing the error's code and message to {@code err}).
+   * {@code out} and returns only when the JVM shuts down (0). Returns 1 for a usage error or when
+   * the server cannot start, printing the error's code and message to {@code err}.
    */
   public static int serve(String[] args, PrintStream out, PrintStream err)
       throws InterruptedException {
@@ -41,7 +41,7 @@ public final class ServerMain {
     } catch (DatahikeException e) {
       err.println("datahike server: error " + e.code() + ": " + e.getMessage());
       err.println(usage());
-      return 2;
+      return 1;
     }
     if (cfg == null) {
       out.println(usage());

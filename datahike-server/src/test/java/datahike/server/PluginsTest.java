@@ -39,7 +39,11 @@ class PluginsTest {
   void aServerWithAPlugin_transactsWithItsFunction() {
     String token = "plugins-" + UUID.randomUUID();
     ServerConfig cfg =
-        ServerConfig.builder().port(0).token(token).allowCreate(true).plugins(List.of(NAME_OF))
+        ServerConfig.builder()
+            .port(0)
+            .token(token)
+            .allowCreate(true)
+            .plugins(List.of(NAME_OF))
             .build();
     try (Server s = ServerMain.start(cfg)) {
       Config c =

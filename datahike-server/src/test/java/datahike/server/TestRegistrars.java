@@ -19,8 +19,8 @@ final class TestRegistrars {
       RUNS.incrementAndGet();
       Datahike.registerTxFunction(
           Keyword.of("plugin-test/name-of"),
-          (db, args) -> List.of(List.of(Keyword.of("db/add"), args.get(0), Keyword.of("name"),
-              args.get(1))));
+          (db, args) ->
+              List.of(List.of(Keyword.of("db/add"), args.get(0), Keyword.of("name"), args.get(1))));
     }
   }
 
