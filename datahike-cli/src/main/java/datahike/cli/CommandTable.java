@@ -43,6 +43,11 @@ final class CommandTable {
             "[--remote URL [--token T] [--format F]] PATH...",
             "Runs EDN conformance cases (files or directories), locally or against a server."
           },
+          new String[] {
+            "serve",
+            "[--config FILE] [--port N] [--bind ADDR] [--plugin CLASS]...",
+            "Runs the HTTP server (datahike-server) until stopped."
+          },
           new String[] {"bench", "[ARGS...]", "Runs the benchmarks of module datahike-bench."},
           new String[] {"demo", "", "A guided tour on an in-memory database."});
 
@@ -190,6 +195,11 @@ final class CommandTable {
       case "conformance" ->
           "EDN case files or directories of them; with --remote URL (and --token, --format"
               + " transit|json|edn) through Datahike.connect with :remote-peer on that server.";
+      case "serve" ->
+          "FILE is the server's EDN configuration ({:port 4444 :token \"...\" :allow-create"
+              + " true :plugins [\"com.example.MyFunctions\"] ...}); --port and --bind override"
+              + " it; each --plugin CLASS (a datahike.spi.FunctionRegistrar on the class path)"
+              + " registers named functions at start.";
       default -> "Arguments passed on to datahike.bench.BenchMain.";
     };
   }

@@ -30,7 +30,7 @@ import picocli.CommandLine.ParseResult;
 /**
  * The {@code datahike} command: the interactive console, Datahike's CLI commands generated from
  * {@link Operation} ({@code query}, {@code transact}, ...), import/export, version, conformance,
- * bench and demo. {@code datahike help} lists them all.
+ * serve (the HTTP server), bench and demo. {@code datahike help} lists them all.
  *
  * <p>With no command: the console on a terminal; with standard input piped in, the console runs the
  * input's commands (results on standard output, errors on standard error); with empty input, the
@@ -133,6 +133,8 @@ public final class Main {
         return 0;
       case "conformance":
         return conformance(args, env.out(), env.err());
+      case "serve":
+        return datahike.server.ServerMain.serve(args.toArray(String[]::new), env.out(), env.err());
       case "bench":
         return Bench.run(args, env.err());
       case "demo":

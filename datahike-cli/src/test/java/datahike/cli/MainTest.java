@@ -218,6 +218,20 @@ class MainTest {
     }
   }
 
+  /** {@code serve}: the server's command line; a wrong plugin stops the start, named. */
+  @Test
+  void serve_reportsAWrongPluginAndBadArguments() {
+    Cli.Result missing = Cli.run("", "serve", "--port", "0", "--plugin", "com.example.Missing");
+    assertThat(missing.status()).isEqualTo(1);
+    assertThat(missing.err()).contains("error :server/plugin").contains("com.example.Missing");
+    Cli.Result bogus = Cli.run("", "serve", "--bogus");
+    assertThat(bogus.status()).isEqualTo(1);
+    assertThat(bogus.err()).contains("Unknown argument --bogus").contains("--plugin CLASS");
+    Cli.Result help = Cli.run("", "serve", "--help");
+    assertThat(help.status()).isZero();
+    assertThat(help.out()).contains("--plugin CLASS").contains("FunctionRegistrar");
+  }
+
   /** {@code conformance --remote URL}: the cases through Datahike.connect on a live server. */
   @Test
   void conformance_remote_runsTheCasesOnAServer() throws Exception {

@@ -26,7 +26,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
@@ -63,21 +62,9 @@ public final class ConformanceRunner {
   private static final Symbol DOLLAR = Symbol.of("$");
 
   static {
-    Datahike.registerEntityPredicate(
-        Symbol.of("datahike.test.entity-spec-test/is-email?"),
-        (db, e) -> {
-          Entity en = db.entity(e);
-          Object v = en == null ? null : en.get(Keyword.of("account/email"));
-          return v instanceof String s
-              && Pattern.matches("[a-zA-Z0-9_.+-]+@[a-zA-Z0-9-]+\\.[a-zA-Z0-9-.]+", s);
-        });
-    Datahike.registerEntityPredicate(
-        Symbol.of("datahike.test.entity-spec-test/positive-balance?"),
-        (db, e) -> {
-          Entity en = db.entity(e);
-          Object v = en == null ? null : en.get(Keyword.of("account/balance"));
-          return v instanceof Number n && n.doubleValue() > 0;
-        });
+    // In connected runs against another process this registers here only; that server needs
+    // ConformanceFunctions in its :plugins.
+    new ConformanceFunctions().register();
   }
 
   /** Extra configuration of connected runs (e.g. {@code :remote-peer}); null for value runs. */

@@ -1,7 +1,8 @@
 /**
- * The connection SPI: how a configuration with {@code :remote-peer} or {@code :writer} gets its
- * connection from another module, while callers keep using {@link datahike.Datahike#connect},
- * {@link datahike.Connection} and {@link datahike.Database}.
+ * Service interfaces. The connection SPI: how a configuration with {@code :remote-peer} or {@code
+ * :writer} gets its connection from another module, while callers keep using {@link
+ * datahike.Datahike#connect}, {@link datahike.Connection} and {@link datahike.Database}; and the
+ * registrars a server loads at startup.
  *
  * <ul>
  *   <li>{@link datahike.spi.ConnectionProvider}: found through {@link java.util.ServiceLoader}
@@ -14,8 +15,12 @@
  *       datahike.Database#of(DatabaseBackend)}.
  *   <li>{@link datahike.spi.LocalReader}: a database's store opened read-only, for providers
  *       whose reads stay local ({@code :writer}).
+ *   <li>{@link datahike.spi.FunctionRegistrar}: registers named transaction functions, entity
+ *       predicates and query functions; a server loads registrars at startup ({@code :plugins},
+ *       or found through {@link java.util.ServiceLoader}), since requests carry names, not code.
  * </ul>
  *
- * For implementers of providers; applications do not use this package.
+ * For implementers of providers and of server plugins; applications otherwise do not use this
+ * package.
  */
 package datahike.spi;

@@ -5,6 +5,7 @@ import datahike.DatahikeException;
 import datahike.edn.EdnPrinter;
 import datahike.edn.EdnReader;
 import datahike.edn.Keyword;
+import datahike.edn.Symbol;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -27,11 +28,16 @@ import java.util.Set;
  *  :allow-create false         ; may clients create and delete databases? default false
  *  :dev-mode false             ; reads without a token, and writes too when no :token is set
  *  :max-body-bytes 16777216    ; larger request bodies get 413; default 16 MiB
- *  :query-timeout-ms 60000}    ; the most a query may run; 0 for no limit; default 60 s
+ *  :query-timeout-ms 60000     ; the most a query may run; 0 for no limit; default 60 s
+ *  :plugins ["com.example.MyFunctions"]}  ; classes registering named functions at start
  * }</pre>
  *
- * Tokens may be strings or keywords ({@code :secret} means "secret"). Immutable; build one with
- * {@link #parse}, {@link #load}, {@link #of} or {@link #builder()}.
+ * Tokens may be strings or keywords ({@code :secret} means "secret"). Requests name transaction
+ * functions, entity predicates and query functions but never carry code: each {@code :plugins}
+ * class (a string or symbol; on the server's class path, implementing {@link
+ * datahike.spi.FunctionRegistrar}, with a public no-argument constructor) registers them when the
+ * server starts, after every registrar {@link java.util.ServiceLoader} finds (see {@code Plugins}).
+ * Immutable; build one with {@link #parse}, {@link #load}, {@link #of} or {@link #builder()}.
  *
  * @param port the TCP port; 0 for an ephemeral one
  * @param bind the address to bind
@@ -42,6 +48,7 @@ import java.util.Set;
  * @param devMode relaxes authentication for development, see above
  * @param maxBodyBytes the largest accepted request body
  * @param queryTimeoutMs the longest a query may run, 0 for no limit
+ * @param plugins names of {@link datahike.spi.FunctionRegistrar} classes to run at start
  */
 public record ServerConfig(
     int port,
@@ -52,7 +59,8 @@ public record ServerConfig(
     boolean allowCreate,
     boolean devMode,
     long maxBodyBytes,
-    long queryTimeoutMs) {
+    long queryTimeoutMs,
+    List<String> plugins) {
 
   /** Datahike's default port. */
   public static final int DEFAULT_PORT = 4444;
@@ -73,7 +81,8 @@ public record ServerConfig(
           "allow-create",
           "dev-mode",
           "max-body-bytes",
-          "query-timeout-ms");
+          "query-timeout-ms",
+          "plugins");
 
   /** Checks the settings; throws {@code :server/config-invalid} naming the culprit. */
   public ServerConfig {
@@ -89,6 +98,10 @@ public record ServerConfig(
     if (maxBodyBytes <= 0) throw invalid("max-body-bytes", "must be positive", maxBodyBytes);
     if (queryTimeoutMs < 0) throw invalid("query-timeout-ms", "must be >= 0", queryTimeoutMs);
     databases = List.copyOf(databases == null ? List.of() : databases);
+    plugins = List.copyOf(plugins == null ? List.of() : plugins);
+    for (String p : plugins) {
+      if (p.isBlank()) throw invalid("plugins", "holds class names, not blanks", p);
+    }
   }
 
   /** The defaults: port 4444 on 127.0.0.1, no tokens, no databases. */
@@ -168,6 +181,18 @@ public record ServerConfig(
         case "max-body-bytes":
           b.maxBodyBytes(number(k, v));
           break;
+        case "plugins":
+          {
+            if (!(v instanceof List<?> l)) throw invalid(k, "must be a vector of class names", v);
+            List<String> names = new ArrayList<>();
+            for (Object c : l) {
+              if (c instanceof String n) names.add(n);
+              else if (c instanceof Symbol sym) names.add(sym.fullName());
+              else throw invalid(k, "holds class names (strings or symbols)", c);
+            }
+            b.plugins(names);
+            break;
+          }
         default:
           b.queryTimeoutMs(number(k, v));
       }
@@ -213,16 +238,22 @@ public record ServerConfig(
 
   /** This configuration with another port (tests use 0). */
   public ServerConfig withPort(int p) {
-    return new ServerConfig(
-        p,
-        bind,
-        token,
-        readOnlyToken,
-        databases,
-        allowCreate,
-        devMode,
-        maxBodyBytes,
-        queryTimeoutMs);
+    return toBuilder().port(p).build();
+  }
+
+  /** A builder starting from this configuration. */
+  public Builder toBuilder() {
+    return builder()
+        .port(port)
+        .bind(bind)
+        .token(token)
+        .readOnlyToken(readOnlyToken)
+        .databases(databases)
+        .allowCreate(allowCreate)
+        .devMode(devMode)
+        .maxBodyBytes(maxBodyBytes)
+        .queryTimeoutMs(queryTimeoutMs)
+        .plugins(plugins);
   }
 
   @Override
@@ -245,6 +276,8 @@ public record ServerConfig(
         + maxBodyBytes
         + ", query-timeout-ms="
         + queryTimeoutMs
+        + ", plugins="
+        + plugins
         + "]";
   }
 
@@ -259,6 +292,7 @@ public record ServerConfig(
     private boolean devMode;
     private long maxBodyBytes = DEFAULT_MAX_BODY_BYTES;
     private long queryTimeoutMs = DEFAULT_QUERY_TIMEOUT_MS;
+    private List<String> plugins = List.of();
 
     Builder() {}
 
@@ -307,6 +341,12 @@ public record ServerConfig(
       return this;
     }
 
+    /** The {@link datahike.spi.FunctionRegistrar} classes to run at start, by name. */
+    public Builder plugins(List<String> classNames) {
+      this.plugins = classNames;
+      return this;
+    }
+
     public ServerConfig build() {
       return new ServerConfig(
           port,
@@ -317,7 +357,8 @@ public record ServerConfig(
           allowCreate,
           devMode,
           maxBodyBytes,
-          queryTimeoutMs);
+          queryTimeoutMs,
+          plugins);
     }
   }
 }

@@ -103,8 +103,13 @@ final class ServerJetty implements Server {
     jetty.setStopTimeout(0);
   }
 
-  /** Opens the configured databases (creating missing ones), then starts listening. */
+  /**
+   * Registers the plugins' functions ({@link Plugins}), opens the configured databases (creating
+   * missing ones), then starts listening.
+   */
   static ServerJetty start(ServerConfig cfg) {
+    // Before anything listens or opens: a request must not see a name its plugin registers later.
+    Plugins.load(cfg.plugins());
     ServerJetty s = new ServerJetty(cfg);
     try {
       for (Config c : cfg.databases()) {

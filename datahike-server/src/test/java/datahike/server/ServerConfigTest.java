@@ -85,6 +85,17 @@ class ServerConfigTest {
   }
 
   @Test
+  void readmesServerEdn_isValid() throws Exception {
+    String readme = Files.readString(Path.of("../README.md"));
+    int at = readme.indexOf("```clojure\n{:port 4444");
+    assertThat(at).isNotNegative();
+    String edn = readme.substring(at + "```clojure\n".length(), readme.indexOf("```", at + 3));
+    ServerConfig c = ServerConfig.parse(edn);
+    assertThat(c.plugins()).containsExactly("com.example.MyFunctions");
+    assertThat(c.databases()).hasSize(1);
+  }
+
+  @Test
   void start_onABusyPort_isAClearError() {
     try (Server s = ServerMain.start(ServerConfig.builder().port(0).build())) {
       assertThatThrownBy(() -> ServerMain.start(ServerConfig.builder().port(s.port()).build()))
