@@ -6,11 +6,8 @@ import datahike.DatahikeException;
 import datahike.TxReport;
 import datahike.api.Operation;
 import datahike.edn.Keyword;
-import datahike.spi.ConnectionBackend;
 import datahike.spi.LocalReader;
-import java.util.Date;
 import java.util.Map;
-import java.util.function.Consumer;
 
 /**
  * The connection of a {@code :writer} configuration, Datahike's distributed mode: reads are local,
@@ -23,24 +20,14 @@ import java.util.function.Consumer;
  * report's values are local ones. {@code :writer/sync-timeout} when the store does not show it
  * within the request timeout.
  */
-final class WriterConnection implements ConnectionBackend {
+final class WriterConnection extends ServerCommittedConnection {
   private static final Keyword CURRENT_TX = Keyword.of("db/current-tx");
 
-  private final Config config;
   private final LocalReader local;
-  private final RemoteClient writer;
-  private final Map<Keyword, Object> target;
 
   WriterConnection(Config config, LocalReader local, RemoteClient writer) {
-    this.config = config;
+    super(config, writer);
     this.local = local;
-    this.writer = writer;
-    this.target = RemoteConnection.target(config);
-  }
-
-  @Override
-  public Config config() {
-    return config;
   }
 
   /** The latest local value. Never blocks, never calls the server. */
@@ -58,15 +45,15 @@ final class WriterConnection implements ConnectionBackend {
   @Override
   public TxReport transact(Object txData, Map<Keyword, Object> txMeta) {
     Database before = local.db();
-    Object answer = writer.call(Operation.TRANSACT, RemoteConnection.txArgs(target, txData, txMeta));
-    return localReport(before, RemoteDatabase.report(writer, answer));
+    Object answer = server.call(Operation.TRANSACT, txArgs(txData, txMeta));
+    return localReport(before, RemoteDatabase.report(server, answer));
   }
 
   @Override
   public TxReport loadEntities(Object entities) {
     Database before = local.db();
-    Object answer = writer.call(Operation.LOAD_ENTITIES, RemoteConnection.loadArgs(target, entities));
-    return localReport(before, RemoteDatabase.report(writer, answer));
+    Object answer = server.call(Operation.LOAD_ENTITIES, loadArgs(entities));
+    return localReport(before, RemoteDatabase.report(server, answer));
   }
 
   /** The server's report with local values, once the local store shows its transaction. */
@@ -75,14 +62,14 @@ final class WriterConnection implements ConnectionBackend {
     Database after = await(t);
     long beforeT = r.dbBefore().maxTx();
     Database dbBefore =
-        before.maxTx() == beforeT || !config.keepHistory() ? before : after.asOf(beforeT);
-    Database dbAfter = after.maxTx() == t || !config.keepHistory() ? after : after.asOf(t);
+        before.maxTx() == beforeT || !config().keepHistory() ? before : after.asOf(beforeT);
+    Database dbAfter = after.maxTx() == t || !config().keepHistory() ? after : after.asOf(t);
     return new TxReport(dbBefore, dbAfter, r.txData(), r.tempids(), r.txMeta());
   }
 
   /** The local value once it includes transaction {@code t}. */
   private Database await(long t) {
-    long deadline = System.nanoTime() + writer.peer.timeout().toNanos();
+    long deadline = System.nanoTime() + server.peer.timeout().toNanos();
     long sleepMicros = 50;
     while (true) {
       Database db = local.refresh();
@@ -106,30 +93,6 @@ final class WriterConnection implements ConnectionBackend {
       }
       sleepMicros = Math.min(sleepMicros * 2, 20_000);
     }
-  }
-
-  /** Nothing to write here: the writer writes the indices. */
-  @Override
-  public void sync() {}
-
-  @Override
-  public long[] commitStats() {
-    return new long[] {0, 0};
-  }
-
-  @Override
-  public void listen(Object key, Consumer<TxReport> listener) {
-    throw RemoteConnection.listenUnsupported("listen");
-  }
-
-  @Override
-  public boolean unlisten(Object key) {
-    throw RemoteConnection.listenUnsupported("unlisten");
-  }
-
-  @Override
-  public long gcStorage(Date removeBefore) {
-    return RemoteConnection.gcStorage(writer, target, removeBefore);
   }
 
   @Override
