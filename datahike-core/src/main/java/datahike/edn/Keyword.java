@@ -1,5 +1,8 @@
 package datahike.edn;
 
+import java.lang.ref.Reference;
+import java.lang.ref.ReferenceQueue;
+import java.lang.ref.WeakReference;
 import java.util.Arrays;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -7,16 +10,23 @@ import java.util.concurrent.ConcurrentHashMap;
  * An EDN keyword such as {@code :name} or {@code :db/ident}. Keywords are interned: two keywords
  * with the same namespace and name are the same object, so {@code ==} is a valid equality test.
  *
- * <p>Each keyword also carries a process-wide dense {@link #id()} (1, 2, 3, ... in interning
- * order). The indices store an attribute as a small int rather than a reference; that int is the
- * keyword id, and {@link #byId(int)} turns it back into the keyword. Ids are never reused and never
- * stored on disk (stored nodes carry keyword names).
+ * <p>A keyword used as an attribute also carries a process-wide dense {@link #id()} (1, 2, 3, ...
+ * in order of first use). The indices store an attribute as a small int rather than a reference;
+ * that int is the keyword id, and {@link #byId(int)} turns it back into the keyword. Ids are
+ * assigned on first call of {@link #id()}, never reused and never stored on disk (stored nodes carry
+ * keyword names).
+ *
+ * <p>The intern table holds keywords weakly, as Clojure's does: a keyword nothing refers to any
+ * more is dropped, so reading untrusted EDN (a server's requests, fuzzed input) with ever new
+ * keywords does not grow the heap without bound. A keyword that has an id is pinned for the life of
+ * the process, since datoms refer to it by that int alone.
  *
  * <p>Ordering follows Clojure: keywords without a namespace sort before those with one, then by
  * namespace, then by name.
  */
 public final class Keyword implements Comparable<Keyword> {
-  private static final ConcurrentHashMap<String, Keyword> TABLE = new ConcurrentHashMap<>();
+  private static final ConcurrentHashMap<String, Ref> TABLE = new ConcurrentHashMap<>();
+  private static final ReferenceQueue<Keyword> CLEARED = new ReferenceQueue<>();
   private static final Object ID_LOCK = new Object();
   private static volatile Keyword[] byId = new Keyword[1024];
   private static int nextId = 1;
@@ -24,14 +34,25 @@ public final class Keyword implements Comparable<Keyword> {
   private final String namespace;
   private final String name;
   private final String fullName;
-  private final int id;
   private final int hash;
 
-  private Keyword(String namespace, String name, String fullName, int id) {
+  /** 0 until {@link #id()} assigns one; volatile so that a reader seeing it also sees byId. */
+  private volatile int id;
+
+  /** A table entry; knows its name so that a cleared entry can be removed. */
+  private static final class Ref extends WeakReference<Keyword> {
+    final String fullName;
+
+    Ref(Keyword k) {
+      super(k, CLEARED);
+      this.fullName = k.fullName;
+    }
+  }
+
+  private Keyword(String namespace, String name, String fullName) {
     this.namespace = namespace;
     this.name = name;
     this.fullName = fullName;
-    this.id = id;
     this.hash = fullName.hashCode() * 31 + 0x6b;
   }
 
@@ -41,7 +62,8 @@ public final class Keyword implements Comparable<Keyword> {
    */
   public static Keyword of(String text) {
     String full = text.startsWith(":") ? text.substring(1) : text;
-    Keyword k = TABLE.get(full);
+    Ref r = TABLE.get(full);
+    Keyword k = r == null ? null : r.get();
     return k != null ? k : intern(full);
   }
 
@@ -51,8 +73,12 @@ public final class Keyword implements Comparable<Keyword> {
   }
 
   private static Keyword intern(String full) {
-    synchronized (ID_LOCK) {
-      Keyword k = TABLE.get(full);
+    synchronized (TABLE) {
+      for (Reference<? extends Keyword> c; (c = CLEARED.poll()) != null; ) {
+        TABLE.remove(((Ref) c).fullName, c);
+      }
+      Ref r = TABLE.get(full);
+      Keyword k = r == null ? null : r.get();
       if (k != null) {
         return k;
       }
@@ -60,17 +86,15 @@ public final class Keyword implements Comparable<Keyword> {
       // "/" alone is a valid name; a namespace needs text on both sides of the slash.
       String ns = slash > 0 && slash < full.length() - 1 ? full.substring(0, slash) : null;
       String nm = ns == null ? full : full.substring(slash + 1);
-      int id = nextId++;
-      k = new Keyword(ns, nm, full, id);
-      Keyword[] table = byId;
-      if (id >= table.length) {
-        table = Arrays.copyOf(table, table.length * 2);
-      }
-      table[id] = k;
-      byId = table;
-      TABLE.put(full, k);
+      k = new Keyword(ns, nm, full);
+      TABLE.put(full, new Ref(k));
       return k;
     }
+  }
+
+  /** Keywords in the intern table (live or not yet cleared), for tests. */
+  static int internedCount() {
+    return TABLE.size();
   }
 
   /** The keyword with process-wide id {@code id}, as returned by {@link #id()}. */
@@ -93,9 +117,29 @@ public final class Keyword implements Comparable<Keyword> {
     return fullName;
   }
 
-  /** The process-wide dense id of this keyword (greater than zero). */
+  /**
+   * The process-wide dense id of this keyword (greater than zero), assigned on the first call; from
+   * then on the keyword stays interned for the life of the process.
+   */
   public int id() {
-    return id;
+    int i = id;
+    return i != 0 ? i : assignId();
+  }
+
+  private int assignId() {
+    synchronized (ID_LOCK) {
+      if (id == 0) {
+        int next = nextId++;
+        Keyword[] table = byId;
+        if (next >= table.length) {
+          table = Arrays.copyOf(table, table.length * 2);
+        }
+        table[next] = this; // pins it: the table refers to it strongly
+        byId = table;
+        id = next;
+      }
+      return id;
+    }
   }
 
   /** True when this is a reverse attribute reference such as {@code :person/_friend}. */

@@ -1,0 +1,53 @@
+package datahike.edn;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+/** Keywords are interned (one object per name) without holding names no one uses any more. */
+class KeywordTest {
+
+  @Test
+  void sameName_sameObject_withOrWithoutColon() {
+    Keyword a = Keyword.of("person/name");
+    assertThat(Keyword.of(":person/name")).isSameAs(a);
+    assertThat(Keyword.of("person", "name")).isSameAs(a);
+    assertThat(a.namespace()).isEqualTo("person");
+    assertThat(a.name()).isEqualTo("name");
+  }
+
+  @Test
+  void id_isAssignedOnce_andLeadsBackToTheKeyword() {
+    Keyword k = Keyword.of("kw-test/" + UUID.randomUUID());
+    int id = k.id();
+    assertThat(id).isPositive();
+    assertThat(k.id()).isEqualTo(id);
+    assertThat(Keyword.byId(id)).isSameAs(k);
+    assertThat(Keyword.of("other-" + UUID.randomUUID()).id()).isNotEqualTo(id);
+  }
+
+  @Test
+  void unusedKeywords_areDropped_keywordsWithAnId_stay() throws Exception {
+    String pinnedName = "kw-pinned/" + UUID.randomUUID();
+    int pinnedId = Keyword.of(pinnedName).id();
+    int before = Keyword.internedCount();
+    for (int i = 0; i < 100_000; i++) {
+      Keyword.of("kw-garbage/" + i + "-" + UUID.randomUUID());
+    }
+    int after = before;
+    for (int round = 0; round < 50; round++) {
+      System.gc();
+      Thread.sleep(20);
+      Keyword.of("kw-drain/" + UUID.randomUUID()); // interning drains cleared entries
+      after = Keyword.internedCount();
+      if (after < before + 50_000) {
+        break;
+      }
+    }
+    assertThat(after).as("interned keywords after dropping 100,000").isLessThan(before + 50_000);
+    Keyword again = Keyword.of(pinnedName);
+    assertThat(again.id()).isEqualTo(pinnedId);
+    assertThat(Keyword.byId(pinnedId)).isSameAs(again);
+  }
+}
