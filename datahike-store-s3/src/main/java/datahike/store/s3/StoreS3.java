@@ -573,7 +573,11 @@ final class StoreS3 implements Store {
   public void deleteAll() {
     ensureOpen();
     Lock mine = held;
-    S3Lease bare = mine == null ? S3Lease.acquire(bucket, Duration.ZERO) : null;
+    // A lease left by a dead writer can only be told from a live one by watching it stay unrenewed
+    // for one lease period, so wait a little longer than that: a live writer still fails this.
+    long leaseMs = bucket.config().leaseMs();
+    S3Lease bare =
+        mine == null ? S3Lease.acquire(bucket, Duration.ofMillis(leaseMs + leaseMs / 2 + 500)) : null;
     try {
       // The marker first: from here on the store does not exist, even if the rest is interrupted.
       bucket.delete(FORMAT);
