@@ -168,6 +168,12 @@ public final class Values {
       for (Object o : l) h = 31 * h + hash(o);
       return h;
     }
+    // Numbers that equal() calls equal: an Integer and a Long of the same value, BigDecimals that
+    // differ only in scale (1.0M and 1.00M).
+    if (x instanceof Integer || x instanceof Short || x instanceof Byte) {
+      return Long.hashCode(((Number) x).longValue());
+    }
+    if (x instanceof BigDecimal d) return d.signum() == 0 ? 0 : d.stripTrailingZeros().hashCode();
     return Objects.hashCode(x);
   }
 }
