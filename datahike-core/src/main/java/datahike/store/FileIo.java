@@ -150,7 +150,10 @@ final class FileIo {
   }
 
   static void writeFully(FileChannel ch, byte[] b, long pos) throws IOException {
-    ByteBuffer buf = ByteBuffer.wrap(b);
+    writeFully(ch, ByteBuffer.wrap(b), pos);
+  }
+
+  static void writeFully(FileChannel ch, ByteBuffer buf, long pos) throws IOException {
     while (buf.hasRemaining()) {
       pos += ch.write(buf, pos);
     }
