@@ -141,10 +141,13 @@ final class FilePacks implements AutoCloseable {
   /** The blob under {@code key} in the packs, or null when no pack holds it. */
   byte[] get(String key) {
     ensureLoaded();
-    for (int attempt = 0; ; attempt++) {
+    for (int vanished = 0; ; ) {
       Loc loc = locate(key);
       if (loc == null) {
-        if (attempt > 0 || !refresh(false)) return null;
+        // Look again while the directory changes: a listing may miss a pack renamed in while it
+        // ran, but one started after the listing that saw a rewritten pack gone sees its
+        // replacement (renamed in before the old one went).
+        if (!refresh(false)) return null;
         continue;
       }
       try {
@@ -159,7 +162,7 @@ final class FilePacks implements AutoCloseable {
             "store/interrupted", "interrupted while reading blob " + key, "key", key, e);
       } catch (NoSuchFileException | ClosedChannelException e) {
         // The pack was rewritten and removed: its blobs live in a newer pack.
-        if (attempt >= 3) {
+        if (++vanished > 3) {
           throw FileIo.io("cannot read blob " + key + ": its pack keeps vanishing", loc.pack().path, e);
         }
         refresh(false);
@@ -197,17 +200,6 @@ final class FilePacks implements AutoCloseable {
         if (k != null) out.add(k);
       }
       return out;
-    } finally {
-      rw.readLock().unlock();
-    }
-  }
-
-  /** How many packs this instance knows (tests, statistics). */
-  int packCount() {
-    ensureLoaded();
-    rw.readLock().lock();
-    try {
-      return known.size();
     } finally {
       rw.readLock().unlock();
     }
@@ -399,21 +391,15 @@ final class FilePacks implements AutoCloseable {
     }
     PackFile.Name name = PackFile.Name.fresh(seq, 0);
     Map<String, byte[]> ordered = new LinkedHashMap<>(blobs);
-    Found f =
-        writePack(
+    Written w =
+        writeTemp(
             name,
-            w -> {
+            out -> {
               for (Map.Entry<String, byte[]> e : ordered.entrySet()) {
-                w.add(e.getKey(), e.getValue());
+                out.add(e.getKey(), e.getValue());
               }
             });
-    Map<Pack, List<String>> losers;
-    rw.writeLock().lock();
-    try {
-      losers = add(f.pack(), f.index(), List.of());
-    } finally {
-      rw.writeLock().unlock();
-    }
+    Map<Pack, List<String>> losers = install(w, p -> add(p, w.index(), List.of()));
     losers.forEach(this::appendDead);
     if (writer) mergeSmall();
   }
@@ -423,30 +409,61 @@ final class FilePacks implements AutoCloseable {
     void writeTo(PackFile.Writer w) throws IOException;
   }
 
-  /** Writes pack {@code name}: a temporary file, synced, renamed, the directory synced. */
-  private Found writePack(PackFile.Name name, Content content) {
+  /** A pack written and synced under a temporary name, not yet in place. */
+  private record Written(Path tmp, PackFile.Name name, PackFile.Index index) {}
+
+  /** Writes pack {@code name} to a temporary file, synced. */
+  private Written writeTemp(PackFile.Name name, Content content) {
     Path tmp =
         dir.resolve(
             PackFile.TEMP_PREFIX
                 + Long.toHexString(ThreadLocalRandom.current().nextLong())
                 + PackFile.SUFFIX);
-    Path target = dir.resolve(name.file());
-    try {
-      PackFile.Index idx;
-      try (PackFile.Writer w = new PackFile.Writer(tmp)) {
-        content.writeTo(w);
-        idx = w.finish();
-      }
-      Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
-      FileIo.syncDirectory(dir);
-      return new Found(new Pack(name, target, idx.dataBytes(), null), idx, List.of());
+    try (PackFile.Writer w = new PackFile.Writer(tmp)) {
+      content.writeTo(w);
+      return new Written(tmp, name, w.finish());
     } catch (IOException e) {
+      deleteQuietly(tmp);
+      throw FileIo.io("cannot write pack " + name.file(), tmp, e);
+    }
+  }
+
+  /**
+   * Renames a written pack into place and enters it through {@code register} (under rw's write
+   * lock), both while no refresh runs, so no refresh meets the pack before its writer has entered
+   * it; then syncs the directory, making the pack durable.
+   */
+  private <T> T install(Written w, java.util.function.Function<Pack, T> register) {
+    Path target = dir.resolve(w.name().file());
+    Pack p = new Pack(w.name(), target, w.index().dataBytes(), null);
+    T result;
+    synchronized (refreshing) {
       try {
-        Files.deleteIfExists(tmp);
-      } catch (IOException ignored) {
-        // the writer removes stale temporaries when it takes the lock
+        Files.move(w.tmp(), target, StandardCopyOption.ATOMIC_MOVE);
+      } catch (IOException e) {
+        deleteQuietly(w.tmp());
+        throw FileIo.io("cannot write pack " + w.name().file(), target, e);
       }
-      throw FileIo.io("cannot write pack " + name.file(), target, e);
+      rw.writeLock().lock();
+      try {
+        result = register.apply(p);
+      } finally {
+        rw.writeLock().unlock();
+      }
+    }
+    try {
+      FileIo.syncDirectory(dir);
+    } catch (IOException e) {
+      throw FileIo.io("cannot sync the pack directory", dir, e);
+    }
+    return result;
+  }
+
+  private static void deleteQuietly(Path p) {
+    try {
+      Files.deleteIfExists(p);
+    } catch (IOException ignored) {
+      // the writer removes stale temporaries when it takes the lock
     }
   }
 
@@ -537,37 +554,40 @@ final class FilePacks implements AutoCloseable {
       if (!live.isEmpty()) {
         live.sort(
             Comparator.comparing((Loc l) -> l.pack().name).thenComparingLong(Loc::offset));
-        Found f =
-            writePack(
+        Written w =
+            writeTemp(
                 PackFile.Name.fresh(seq, gen + 1),
-                w -> {
+                out -> {
                   for (Loc l : live) {
                     byte[] frame = new byte[l.length()];
                     FileIo.readInto(l.pack().channel(), l.offset(), frame);
-                    w.addFrame(l.key(), frame, 0, -1);
+                    out.addFrame(l.key(), frame, 0, -1);
                   }
                 });
-        Pack out = f.pack();
-        List<String> lost = new ArrayList<>();
-        rw.writeLock().lock();
-        try {
-          known.put(out.name.file(), out);
-          long off = 0;
-          for (Loc l : live) {
-            int s = table.find(l.key());
-            if (s >= 0 && table.pack(s) == l.pack() && table.offset(s) == l.offset()) {
-              l.pack().liveBytes -= l.length();
-              table.put(l.key(), out, off, l.length());
-              out.liveBytes += l.length();
-            } else {
-              lost.add(l.key()); // deleted or replaced while we copied
-            }
-            off += l.length();
-          }
-        } finally {
-          rw.writeLock().unlock();
-        }
-        if (!lost.isEmpty()) appendDead(out, lost);
+        Pack[] out = new Pack[1];
+        List<String> lost =
+            install(
+                w,
+                o -> {
+                  out[0] = o;
+                  List<String> gone = new ArrayList<>();
+                  known.put(o.name.file(), o);
+                  maxSeq = Math.max(maxSeq, o.name.seq());
+                  long off = 0;
+                  for (Loc l : live) {
+                    int s = table.find(l.key());
+                    if (s >= 0 && table.pack(s) == l.pack() && table.offset(s) == l.offset()) {
+                      l.pack().liveBytes -= l.length();
+                      table.put(l.key(), o, off, l.length());
+                      o.liveBytes += l.length();
+                    } else {
+                      gone.add(l.key()); // deleted or replaced while we copied
+                    }
+                    off += l.length();
+                  }
+                  return gone;
+                });
+        if (!lost.isEmpty()) appendDead(out[0], lost);
       }
       rw.writeLock().lock();
       try {

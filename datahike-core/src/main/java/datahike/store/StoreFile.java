@@ -213,11 +213,6 @@ final class StoreFile implements Store {
     return formatVersion;
   }
 
-  /** The packs, for tests and statistics. */
-  FilePacks packs() {
-    return packs;
-  }
-
   /** The log, for tests and statistics. */
   FileLog log() {
     return log;
