@@ -28,7 +28,8 @@ final class FileIo {
 
   /**
    * Test seam: every channel through which the file store writes or syncs (packs and their dead
-   * records, head slots, log segments, directories) is opened here, so that a test can watch writes and syncs, for example
+   * records, head slots, log segments, directories) is opened here, so that a test can watch
+   * writes and syncs, for example
    * to keep only what was synced when it simulates a power loss. Reads go straight to the files.
    */
   static volatile Opener opener = FileChannel::open;

@@ -72,8 +72,8 @@ final class FilePacks implements AutoCloseable {
     final long dataBytes;
     long liveBytes;
     long deadRead;
-    private FileChannel ch;
-    private boolean retired;
+    private volatile FileChannel ch;
+    private volatile boolean retired;
 
     Pack(PackFile.Name name, Path path, long dataBytes, FileChannel ch) {
       this.name = name;
@@ -87,7 +87,13 @@ final class FilePacks implements AutoCloseable {
      * closed it. Fails with {@link ClosedChannelException} once retired and {@link
      * NoSuchFileException} when the file is gone: the caller refreshes and retries.
      */
-    synchronized FileChannel channel() throws IOException {
+    FileChannel channel() throws IOException {
+      FileChannel c = ch;
+      if (c != null && c.isOpen() && !retired) return c;
+      return openChannel();
+    }
+
+    private synchronized FileChannel openChannel() throws IOException {
       if (retired) throw new ClosedChannelException();
       if (ch == null || !ch.isOpen()) ch = FileChannel.open(path, READ);
       return ch;
@@ -163,7 +169,8 @@ final class FilePacks implements AutoCloseable {
       } catch (NoSuchFileException | ClosedChannelException e) {
         // The pack was rewritten and removed: its blobs live in a newer pack.
         if (++vanished > 3) {
-          throw FileIo.io("cannot read blob " + key + ": its pack keeps vanishing", loc.pack().path, e);
+          throw FileIo.io(
+              "cannot read blob " + key + ": its pack keeps vanishing", loc.pack().path, e);
         }
         refresh(false);
       } catch (IOException e) {
@@ -180,12 +187,6 @@ final class FilePacks implements AutoCloseable {
     } finally {
       rw.readLock().unlock();
     }
-  }
-
-  /** True when a pack holds {@code key} (as this instance knows the packs now). */
-  boolean contains(String key) {
-    ensureLoaded();
-    return locate(key) != null;
   }
 
   /** Every key in the packs, after catching up with packs and deletes from elsewhere. */
@@ -271,6 +272,9 @@ final class FilePacks implements AutoCloseable {
           for (Pack p : gone) known.remove(p.name.file());
           table.removeIf(g::contains);
         }
+        int adding = 0;
+        for (Found f : found) adding += f.index().keys().length;
+        table.reserve(adding);
         found.sort(Comparator.comparing(f -> f.pack().name));
         for (Found f : found) add(f.pack(), f.index(), f.dead());
         newDeads.forEach(this::applyDead);
@@ -488,6 +492,7 @@ final class FilePacks implements AutoCloseable {
    */
   void delete(Collection<String> keys, boolean writer) {
     ensureLoaded();
+    refresh(false); // packs written elsewhere since: their keys are deleted too
     Map<Pack, List<String>> dead = new HashMap<>();
     rw.writeLock().lock();
     try {

@@ -71,6 +71,11 @@ final class PackTable {
     }
   }
 
+  /** Makes room for {@code more} keys beyond those held, so that adding them never rehashes. */
+  void reserve(int more) {
+    while (size + more > keys.length * MAX_LOAD) grow();
+  }
+
   /** Sets the location of {@code key}, adding it when new. */
   void put(String key, FilePacks.Pack pack, long offset, int length) {
     if (size + 1 > keys.length * MAX_LOAD) grow();

@@ -21,17 +21,19 @@ import java.util.concurrent.ThreadLocalRandom;
  * The file backend, the default durable store: one directory holding
  *
  * <pre>
- * &lt;path&gt;/format              store marker: frame KIND_FORMAT, written last at creation;
- *                            {@code exists} means this file exists. Version 2: blobs in packs;
- *                            version 1: blobs only in blobs/ (an older build's store)
- * &lt;path&gt;/packs/&lt;seq&gt;-&lt;gen&gt;-&lt;r&gt;.pack  blobs, many per immutable pack file; see {@link PackFile}
- * &lt;path&gt;/packs/&lt;seq&gt;-&lt;gen&gt;-&lt;r&gt;.dead  keys deleted from that pack (not synced)
- * &lt;path&gt;/packs/.tmp-*        pack writes in flight (stale ones removed by the next writer)
- * &lt;path&gt;/blobs/xx/&lt;name&gt;      version 1 only: one file per blob, still read; see {@link LegacyBlobs}
- * &lt;path&gt;/head.0, head.1       the two head slots, frame KIND_HEAD, payload: slot seq (8) + head
- * &lt;path&gt;/head.lock            lock file serialising head compare-and-set across processes
- * &lt;path&gt;/lock                 the writer lock file; holds the holder's pid, for messages
- * &lt;path&gt;/log/NNN.log          the transaction log, see {@link FileLog}
+ * &lt;path&gt;/format           store marker: frame KIND_FORMAT, written last at creation; {@code
+ *                         exists} means this file exists. Version 2: blobs in packs; version
+ *                         1: blobs only in blobs/ (an older build's store)
+ * &lt;path&gt;/packs/S-G-R.pack  blobs, many per immutable pack file (S seq, G generation, R random);
+ *                         see {@link PackFile}
+ * &lt;path&gt;/packs/S-G-R.dead  keys deleted from that pack (not synced)
+ * &lt;path&gt;/packs/.tmp-*     pack writes in flight (stale ones removed by the next writer)
+ * &lt;path&gt;/blobs/xx/&lt;name&gt;   version 1 only: one file per blob, still read; see {@link
+ *                         LegacyBlobs}
+ * &lt;path&gt;/head.0, head.1    the two head slots, frame KIND_HEAD, payload: slot seq (8) + head
+ * &lt;path&gt;/head.lock         lock file serialising head compare-and-set across processes
+ * &lt;path&gt;/lock              the writer lock file; holds the holder's pid, for messages
+ * &lt;path&gt;/log/NNN.log       the transaction log, see {@link FileLog}
  * </pre>
  *
  * <p><b>Blobs</b> go to pack files, one per {@link #putAll}: its blobs framed back to back, an
@@ -181,8 +183,8 @@ final class StoreFile implements Store {
   /** Checks the format marker; returns its version. */
   private static int checkFormat(Path root) throws IOException {
     Path f = root.resolve("format");
-    return BlobFrame.decode(f.toString(), Files.readAllBytes(f), BlobFrame.KIND_FORMAT, 1, FORMAT_VERSION)
-        .version();
+    byte[] b = Files.readAllBytes(f);
+    return BlobFrame.decode(f.toString(), b, BlobFrame.KIND_FORMAT, 1, FORMAT_VERSION).version();
   }
 
   /**

@@ -336,7 +336,8 @@ class FaultTest {
           int newer = 0;
           try (Store s = Stores.open(cfg(p, 1 << 20).store());
               FileChannel ch =
-                  FileChannel.open(blob.pack(), StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+                  FileChannel.open(
+                      blob.pack(), StandardOpenOption.READ, StandardOpenOption.WRITE)) {
             byte[] good = s.get(key);
             for (long i = 0; i < bits; i++) {
               flip(ch, base + i / 8, (int) (i % 8));
