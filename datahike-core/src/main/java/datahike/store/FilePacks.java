@@ -621,7 +621,7 @@ final class FilePacks implements AutoCloseable {
   /**
    * Run by a new writer: removes torn packs (no valid trailer: never acknowledged), temporaries
    * older than {@link #STALE_TEMP} (younger ones may belong to a live writer elsewhere), and
-   * {@code .dead} files whose pack is gone.
+   * {@code .dead} files whose pack is gone; cuts torn records off the ends of the others.
    */
   void recover() {
     ensureLoaded();
@@ -645,6 +645,7 @@ final class FilePacks implements AutoCloseable {
           String pack =
               n.substring(0, n.length() - PackFile.DEAD_SUFFIX.length()) + PackFile.SUFFIX;
           if (!names.contains(pack)) Files.deleteIfExists(p);
+          else cutTornDeadTail(p);
         } else if (PackFile.Name.parse(n) != null && isTorn(n)) {
           Files.deleteIfExists(p);
           Files.deleteIfExists(dir.resolve(PackFile.Name.parse(n).deadFile()));
@@ -654,6 +655,20 @@ final class FilePacks implements AutoCloseable {
         }
       } catch (IOException e) {
         // Housekeeping only: what stays is ignored by readers and retried next time.
+      }
+    }
+  }
+
+  /**
+   * Cuts a torn last record (a crash during an unsynced delete) off a {@code .dead} file, so that
+   * records appended later are not hidden behind it from other readers.
+   */
+  private static void cutTornDeadTail(Path dead) throws IOException {
+    byte[] b = Files.readAllBytes(dead);
+    int valid = PackFile.decodeDead(b, new ArrayList<>());
+    if (valid < b.length) {
+      try (FileChannel ch = FileIo.open(dead, WRITE)) {
+        ch.truncate(valid);
       }
     }
   }
