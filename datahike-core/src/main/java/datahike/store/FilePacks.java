@@ -6,7 +6,11 @@ import static java.nio.file.StandardOpenOption.READ;
 import static java.nio.file.StandardOpenOption.WRITE;
 
 import datahike.DatahikeException;
+import datahike.store.PackCatalog.Found;
+import datahike.store.PackCatalog.Loc;
+import datahike.store.PackCatalog.Pack;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.ClosedByInterruptException;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
@@ -19,7 +23,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -27,12 +30,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Function;
+import java.util.function.Predicate;
 
 /**
  * The file store's blobs, kept in pack files ({@link PackFile}) in one directory: each {@code
- * putAll} writes one new pack with one sync, a table in memory ({@link PackTable}) says which pack
- * and offset hold each key, and deletes are recorded beside the packs and reclaimed by rewriting
+ * putAll} writes one new pack with one sync, a catalog in memory ({@link PackCatalog}) says which
+ * pack and offset hold each key, and deletes are recorded beside the packs and reclaimed by rewriting
  * sparse packs.
  *
  * <p><b>What a reader sees.</b> The table is built from the indexes at the ends of the packs
@@ -65,68 +69,10 @@ final class FilePacks implements AutoCloseable {
 
   private static final Duration STALE_TEMP = Duration.ofMinutes(10);
 
-  /** One pack this instance knows. Sizes and accounting are guarded by the owner's lock. */
-  static final class Pack {
-    final PackFile.Name name;
-    final Path path;
-    final long dataBytes;
-    long liveBytes;
-    long deadRead;
-    private volatile FileChannel ch;
-    private volatile boolean retired;
-
-    Pack(PackFile.Name name, Path path, long dataBytes, FileChannel ch) {
-      this.name = name;
-      this.path = path;
-      this.dataBytes = dataBytes;
-      this.ch = ch;
-    }
-
-    /**
-     * The channel to read the pack through, opened on first use and reopened when an interrupt
-     * closed it. Fails with {@link ClosedChannelException} once retired and {@link
-     * NoSuchFileException} when the file is gone: the caller refreshes and retries.
-     */
-    FileChannel channel() throws IOException {
-      FileChannel c = ch;
-      if (c != null && c.isOpen() && !retired) return c;
-      return openChannel();
-    }
-
-    private synchronized FileChannel openChannel() throws IOException {
-      if (retired) throw new ClosedChannelException();
-      if (ch == null || !ch.isOpen()) ch = FileChannel.open(path, READ);
-      return ch;
-    }
-
-    /** Closes the channel for good: the pack left the directory. */
-    synchronized void retire() {
-      retired = true;
-      closeQuietly(ch);
-      ch = null;
-    }
-
-    @Override
-    public String toString() {
-      return name.file();
-    }
-  }
-
-  /** A blob's place, copied out of the table. */
-  private record Loc(String key, Pack pack, long offset, int length) {}
-
-  /** A pack found in the directory and read, before it enters the table. */
-  private record Found(Pack pack, PackFile.Index index, List<String> dead) {}
-
   private final Path dir;
-  private final ReentrantReadWriteLock rw = new ReentrantReadWriteLock();
+  private final PackCatalog catalog = new PackCatalog();
   private final Object refreshing = new Object();
   private final Object rewriting = new Object();
-
-  // Guarded by rw.
-  private final PackTable table = new PackTable(1024);
-  private final Map<String, Pack> known = new HashMap<>();
-  private long maxSeq;
 
   // Guarded by refreshing.
   private final Set<String> torn = new HashSet<>();
@@ -148,7 +94,7 @@ final class FilePacks implements AutoCloseable {
   byte[] get(String key) {
     ensureLoaded();
     for (int vanished = 0; ; ) {
-      Loc loc = locate(key);
+      Loc loc = catalog.locate(key);
       if (loc == null) {
         // Look again while the directory changes: a listing may miss a pack renamed in while it
         // ran, but one started after the listing that saw a rewritten pack gone sees its
@@ -179,31 +125,11 @@ final class FilePacks implements AutoCloseable {
     }
   }
 
-  private Loc locate(String key) {
-    rw.readLock().lock();
-    try {
-      int s = table.find(key);
-      return s < 0 ? null : new Loc(key, table.pack(s), table.offset(s), table.length(s));
-    } finally {
-      rw.readLock().unlock();
-    }
-  }
-
   /** Every key in the packs, after catching up with packs and deletes from elsewhere. */
   List<String> keys() {
     ensureLoaded();
     refresh(true);
-    rw.readLock().lock();
-    try {
-      List<String> out = new ArrayList<>(table.size());
-      for (int i = 0; i < table.capacity(); i++) {
-        String k = table.key(i);
-        if (k != null) out.add(k);
-      }
-      return out;
-    } finally {
-      rw.readLock().unlock();
-    }
+    return catalog.keys();
   }
 
   private void ensureLoaded() {
@@ -222,8 +148,8 @@ final class FilePacks implements AutoCloseable {
   }
 
   /**
-   * Catches up with the directory: packs written since the last look enter the table, packs gone
-   * leave it, and with {@code deads} every pack's {@code .dead} file is read for deletes made
+   * Catches up with the directory: packs written since the last look enter the catalog, packs
+   * gone leave it, and with {@code deads} every pack's {@code .dead} file is read for deletes made
    * elsewhere. Returns whether anything changed.
    */
   private boolean refresh(boolean deads) {
@@ -241,18 +167,14 @@ final class FilePacks implements AutoCloseable {
       }
       List<Pack> gone = new ArrayList<>();
       List<Pack> stay = new ArrayList<>();
-      List<PackFile.Name> fresh = new ArrayList<>();
-      rw.readLock().lock();
-      try {
-        for (Pack p : known.values()) (present.containsKey(p.name.file()) ? stay : gone).add(p);
-        for (PackFile.Name n : present.values()) {
-          if (!known.containsKey(n.file()) && !torn.contains(n.file())) fresh.add(n);
-        }
-      } finally {
-        rw.readLock().unlock();
+      Set<String> knownFiles = new HashSet<>();
+      for (Pack p : catalog.packs()) {
+        knownFiles.add(p.name.file());
+        (present.containsKey(p.name.file()) ? stay : gone).add(p);
       }
       List<Found> found = new ArrayList<>();
-      for (PackFile.Name n : fresh) {
+      for (PackFile.Name n : present.values()) {
+        if (knownFiles.contains(n.file()) || torn.contains(n.file())) continue;
         Found f = open(n);
         if (f == null) torn.add(n.file());
         else found.add(f);
@@ -265,22 +187,7 @@ final class FilePacks implements AutoCloseable {
         }
       }
       if (gone.isEmpty() && found.isEmpty() && newDeads.isEmpty()) return false;
-      rw.writeLock().lock();
-      try {
-        if (!gone.isEmpty()) {
-          Set<Pack> g = new HashSet<>(gone);
-          for (Pack p : gone) known.remove(p.name.file());
-          table.removeIf(g::contains);
-        }
-        int adding = 0;
-        for (Found f : found) adding += f.index().keys().length;
-        table.reserve(adding);
-        found.sort(Comparator.comparing(f -> f.pack().name));
-        for (Found f : found) add(f.pack(), f.index(), f.dead());
-        newDeads.forEach(this::applyDead);
-      } finally {
-        rw.writeLock().unlock();
-      }
+      catalog.update(gone, found, newDeads);
       for (Pack p : gone) p.retire();
       return true;
     }
@@ -294,19 +201,19 @@ final class FilePacks implements AutoCloseable {
       ch = FileChannel.open(path, READ);
       PackFile.Index idx = PackFile.readIndex(ch, path.toString());
       if (idx == null) {
-        closeQuietly(ch);
+        PackCatalog.closeQuietly(ch);
         return null;
       }
       Pack p = new Pack(n, path, idx.dataBytes(), ch);
       return new Found(p, idx, readDead(p));
     } catch (NoSuchFileException e) {
-      closeQuietly(ch);
+      PackCatalog.closeQuietly(ch);
       return null; // removed by a rewrite since the listing
     } catch (IOException e) {
-      closeQuietly(ch);
+      PackCatalog.closeQuietly(ch);
       throw FileIo.io("cannot read the index of pack " + n.file(), path, e);
     } catch (RuntimeException e) {
-      closeQuietly(ch);
+      PackCatalog.closeQuietly(ch);
       throw e;
     }
   }
@@ -328,53 +235,6 @@ final class FilePacks implements AutoCloseable {
     return out;
   }
 
-  /**
-   * Enters pack {@code p} into the table: each live key it holds whose current copy (if any) is
-   * in a pack ordered before it. Returns the copies that lost, by pack. Caller holds rw's write
-   * lock.
-   */
-  private Map<Pack, List<String>> add(Pack p, PackFile.Index idx, List<String> dead) {
-    Set<String> deadSet = dead.isEmpty() ? Set.of() : new HashSet<>(dead);
-    Map<Pack, List<String>> losers = new HashMap<>();
-    String[] keys = idx.keys();
-    int[] lengths = idx.lengths();
-    long off = 0;
-    for (int i = 0; i < keys.length; i++) {
-      String k = keys[i];
-      int len = lengths[i];
-      if (!deadSet.contains(k)) {
-        int s = table.find(k);
-        if (s < 0) {
-          table.put(k, p, off, len);
-          p.liveBytes += len;
-        } else if (table.pack(s).name.compareTo(p.name) < 0) {
-          Pack q = table.pack(s);
-          q.liveBytes -= table.length(s);
-          if (q != p) losers.computeIfAbsent(q, x -> new ArrayList<>()).add(k);
-          table.put(k, p, off, len);
-          p.liveBytes += len;
-        } else {
-          losers.computeIfAbsent(p, x -> new ArrayList<>()).add(k);
-        }
-      }
-      off += len;
-    }
-    known.put(p.name.file(), p);
-    maxSeq = Math.max(maxSeq, p.name.seq());
-    return losers;
-  }
-
-  /** Drops {@code keys} from the table where {@code p} holds them. Caller holds rw's write lock. */
-  private void applyDead(Pack p, List<String> keys) {
-    for (String k : keys) {
-      int s = table.find(k);
-      if (s >= 0 && table.pack(s) == p) {
-        p.liveBytes -= table.length(s);
-        table.removeSlot(s);
-      }
-    }
-  }
-
   // ---- writing -------------------------------------------------------------------------
 
   /**
@@ -386,14 +246,7 @@ final class FilePacks implements AutoCloseable {
     ensureLoaded();
     if (blobs.isEmpty()) return;
     refresh(false); // packs of other processes: their seqs, and copies this write replaces
-    long seq;
-    rw.writeLock().lock();
-    try {
-      seq = ++maxSeq;
-    } finally {
-      rw.writeLock().unlock();
-    }
-    PackFile.Name name = PackFile.Name.fresh(seq, 0);
+    PackFile.Name name = PackFile.Name.fresh(catalog.nextSeq(), 0);
     Map<String, byte[]> ordered = new LinkedHashMap<>(blobs);
     Written w =
         writeTemp(
@@ -403,9 +256,11 @@ final class FilePacks implements AutoCloseable {
                 out.add(e.getKey(), e.getValue());
               }
             });
-    Map<Pack, List<String>> losers = install(w, p -> add(p, w.index(), List.of()));
+    Map<Pack, List<String>> losers = install(w, p -> catalog.enter(p, w.index()));
     losers.forEach(this::appendDead);
-    if (writer) mergeSmall();
+    if (writer && catalog.countSmallerThan(SMALL_PACK) >= MERGE_SMALL_AT) {
+      rewrite(p -> p.dataBytes < SMALL_PACK);
+    }
   }
 
   /** What a pack's content is written by. */
@@ -433,11 +288,11 @@ final class FilePacks implements AutoCloseable {
   }
 
   /**
-   * Renames a written pack into place and enters it through {@code register} (under rw's write
-   * lock), both while no refresh runs, so no refresh meets the pack before its writer has entered
-   * it; then syncs the directory, making the pack durable.
+   * Renames a written pack into place and enters it through {@code register}, both while no
+   * refresh runs, so no refresh meets the pack before its writer has entered it; then syncs the
+   * directory, making the pack durable.
    */
-  private <T> T install(Written w, java.util.function.Function<Pack, T> register) {
+  private <T> T install(Written w, Function<Pack, T> register) {
     Path target = dir.resolve(w.name().file());
     Pack p = new Pack(w.name(), target, w.index().dataBytes(), null);
     T result;
@@ -448,12 +303,7 @@ final class FilePacks implements AutoCloseable {
         deleteQuietly(w.tmp());
         throw FileIo.io("cannot write pack " + w.name().file(), target, e);
       }
-      rw.writeLock().lock();
-      try {
-        result = register.apply(p);
-      } finally {
-        rw.writeLock().unlock();
-      }
+      result = register.apply(p);
     }
     try {
       FileIo.syncDirectory(dir);
@@ -475,7 +325,7 @@ final class FilePacks implements AutoCloseable {
   private void appendDead(Pack p, List<String> keys) {
     Path d = dir.resolve(p.name.deadFile());
     try (FileChannel ch = FileIo.open(d, CREATE, WRITE, APPEND)) {
-      java.nio.ByteBuffer buf = java.nio.ByteBuffer.wrap(PackFile.encodeDead(keys));
+      ByteBuffer buf = ByteBuffer.wrap(PackFile.encodeDead(keys));
       while (buf.hasRemaining()) ch.write(buf);
     } catch (NoSuchFileException e) {
       // the pack directory went with the store
@@ -493,39 +343,11 @@ final class FilePacks implements AutoCloseable {
   void delete(Collection<String> keys, boolean writer) {
     ensureLoaded();
     refresh(false); // packs written elsewhere since: their keys are deleted too
-    Map<Pack, List<String>> dead = new HashMap<>();
-    rw.writeLock().lock();
-    try {
-      for (String k : keys) {
-        int s = table.find(k);
-        if (s >= 0) {
-          Pack p = table.pack(s);
-          p.liveBytes -= table.length(s);
-          table.removeSlot(s);
-          dead.computeIfAbsent(p, x -> new ArrayList<>()).add(k);
-        }
-      }
-    } finally {
-      rw.writeLock().unlock();
-    }
+    Map<Pack, List<String>> dead = catalog.remove(keys);
     dead.forEach(this::appendDead);
-    if (writer && !dead.isEmpty()) compactSparse();
-  }
-
-  /** Rewrites the packs whose live frames fill less than half of them. */
-  void compactSparse() {
-    rewrite(p -> p.liveBytes * 2 < p.dataBytes);
-  }
-
-  private void mergeSmall() {
-    int small = 0;
-    rw.readLock().lock();
-    try {
-      for (Pack p : known.values()) if (p.dataBytes < SMALL_PACK) small++;
-    } finally {
-      rw.readLock().unlock();
+    if (writer && !dead.isEmpty()) {
+      rewrite(p -> p.liveBytes * 2 < p.dataBytes);
     }
-    if (small >= MERGE_SMALL_AT) rewrite(p -> p.dataBytes < SMALL_PACK);
   }
 
   /**
@@ -533,37 +355,17 @@ final class FilePacks implements AutoCloseable {
    * them. The new pack is synced and in place before any source goes, so a crash in between
    * leaves both copies (identical bytes) and never neither.
    */
-  private void rewrite(java.util.function.Predicate<Pack> which) {
+  private void rewrite(Predicate<Pack> which) {
     synchronized (rewriting) {
       refresh(true);
-      List<Pack> sources = new ArrayList<>();
-      List<Loc> live = new ArrayList<>();
-      int gen = 0;
-      long seq = 0;
-      rw.readLock().lock();
-      try {
-        for (Pack p : known.values()) if (which.test(p)) sources.add(p);
-        if (sources.isEmpty()) return;
-        Set<Pack> src = new HashSet<>(sources);
-        for (int i = 0; i < table.capacity(); i++) {
-          String k = table.key(i);
-          if (k != null && src.contains(table.pack(i))) {
-            live.add(new Loc(k, table.pack(i), table.offset(i), table.length(i)));
-          }
-        }
-        for (Pack p : sources) seq = Math.max(seq, p.name.seq());
-        for (Pack p : known.values()) if (p.name.seq() == seq) gen = Math.max(gen, p.name.gen());
-      } finally {
-        rw.readLock().unlock();
-      }
-      if (!live.isEmpty()) {
-        live.sort(
-            Comparator.comparing((Loc l) -> l.pack().name).thenComparingLong(Loc::offset));
+      PackCatalog.Rewrite plan = catalog.planRewrite(which);
+      if (plan == null) return;
+      if (!plan.live().isEmpty()) {
         Written w =
             writeTemp(
-                PackFile.Name.fresh(seq, gen + 1),
+                PackFile.Name.fresh(plan.seq(), plan.gen()),
                 out -> {
-                  for (Loc l : live) {
+                  for (Loc l : plan.live()) {
                     byte[] frame = new byte[l.length()];
                     FileIo.readInto(l.pack().channel(), l.offset(), frame);
                     out.addFrame(l.key(), frame, 0, -1);
@@ -575,34 +377,12 @@ final class FilePacks implements AutoCloseable {
                 w,
                 o -> {
                   out[0] = o;
-                  List<String> gone = new ArrayList<>();
-                  known.put(o.name.file(), o);
-                  maxSeq = Math.max(maxSeq, o.name.seq());
-                  long off = 0;
-                  for (Loc l : live) {
-                    int s = table.find(l.key());
-                    if (s >= 0 && table.pack(s) == l.pack() && table.offset(s) == l.offset()) {
-                      l.pack().liveBytes -= l.length();
-                      table.put(l.key(), o, off, l.length());
-                      o.liveBytes += l.length();
-                    } else {
-                      gone.add(l.key()); // deleted or replaced while we copied
-                    }
-                    off += l.length();
-                  }
-                  return gone;
+                  return catalog.enterRewritten(o, plan.live());
                 });
-        if (!lost.isEmpty()) appendDead(out[0], lost);
+        if (!lost.isEmpty()) appendDead(out[0], lost); // deleted or replaced while copied
       }
-      rw.writeLock().lock();
-      try {
-        Set<Pack> src = new HashSet<>(sources);
-        for (Pack p : sources) known.remove(p.name.file());
-        table.removeIf(src::contains);
-      } finally {
-        rw.writeLock().unlock();
-      }
-      for (Pack p : sources) {
+      catalog.forget(plan.sources());
+      for (Pack p : plan.sources()) {
         p.retire();
         try {
           // The pack first: a crash between the two leaves an orphan .dead, removed at lock time,
@@ -674,12 +454,7 @@ final class FilePacks implements AutoCloseable {
   }
 
   private boolean isTorn(String name) {
-    rw.readLock().lock();
-    try {
-      if (known.containsKey(name)) return false;
-    } finally {
-      rw.readLock().unlock();
-    }
+    if (catalog.knows(name)) return false;
     synchronized (refreshing) {
       if (torn.contains(name)) return true;
     }
@@ -695,22 +470,6 @@ final class FilePacks implements AutoCloseable {
   @Override
   public void close() {
     closed = true;
-    List<Pack> all;
-    rw.writeLock().lock();
-    try {
-      all = new ArrayList<>(known.values());
-    } finally {
-      rw.writeLock().unlock();
-    }
-    for (Pack p : all) p.retire();
-  }
-
-  private static void closeQuietly(FileChannel ch) {
-    if (ch == null) return;
-    try {
-      ch.close();
-    } catch (IOException e) {
-      // nothing to do: it was only read
-    }
+    for (Pack p : catalog.packs()) p.retire();
   }
 }

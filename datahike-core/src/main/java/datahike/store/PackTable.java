@@ -7,13 +7,13 @@ import java.util.function.Predicate;
  * Where each blob of the file store's packs lives: key to (pack, offset, frame length), in
  * parallel arrays with linear probing. Every blob of a database has an entry, so it is kept lean:
  * no entry objects and no boxed numbers, about the key's String plus 24 bytes of slots per blob at
- * the worst load. Not thread-safe; {@link FilePacks} guards it.
+ * the worst load. Not thread-safe; {@link PackCatalog} guards it.
  */
 final class PackTable {
   private static final float MAX_LOAD = 0.6f;
 
   private String[] keys;
-  private FilePacks.Pack[] packs;
+  private PackCatalog.Pack[] packs;
   private long[] offsets;
   private int[] lengths;
   private int size;
@@ -25,7 +25,7 @@ final class PackTable {
 
   private void alloc(int cap) {
     keys = new String[cap];
-    packs = new FilePacks.Pack[cap];
+    packs = new PackCatalog.Pack[cap];
     offsets = new long[cap];
     lengths = new int[cap];
   }
@@ -44,7 +44,7 @@ final class PackTable {
     return keys[slot];
   }
 
-  FilePacks.Pack pack(int slot) {
+  PackCatalog.Pack pack(int slot) {
     return packs[slot];
   }
 
@@ -77,7 +77,7 @@ final class PackTable {
   }
 
   /** Sets the location of {@code key}, adding it when new. */
-  void put(String key, FilePacks.Pack pack, long offset, int length) {
+  void put(String key, PackCatalog.Pack pack, long offset, int length) {
     if (size + 1 > keys.length * MAX_LOAD) grow();
     int mask = keys.length - 1;
     int i = hash(key) & mask;
@@ -113,9 +113,9 @@ final class PackTable {
   }
 
   /** Removes every entry whose pack passes {@code test}. */
-  void removeIf(Predicate<FilePacks.Pack> test) {
+  void removeIf(Predicate<PackCatalog.Pack> test) {
     String[] k = keys;
-    FilePacks.Pack[] p = packs;
+    PackCatalog.Pack[] p = packs;
     long[] o = offsets;
     int[] l = lengths;
     alloc(k.length);
@@ -127,7 +127,7 @@ final class PackTable {
 
   private void grow() {
     String[] k = keys;
-    FilePacks.Pack[] p = packs;
+    PackCatalog.Pack[] p = packs;
     long[] o = offsets;
     int[] l = lengths;
     alloc(k.length * 2);

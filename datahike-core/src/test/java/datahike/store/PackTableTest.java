@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 
 /** The pack table against a HashMap model, through random puts, removals and bulk removals. */
 class PackTableTest {
-  private record Where(FilePacks.Pack pack, long offset, int length) {}
+  private record Where(PackCatalog.Pack pack, long offset, int length) {}
 
   @Test
   void randomOperations_matchHashMapModel() {
@@ -24,9 +24,9 @@ class PackTableTest {
 
   private static void run(long seed) {
     Random rnd = new Random(seed);
-    FilePacks.Pack[] packs = new FilePacks.Pack[4];
+    PackCatalog.Pack[] packs = new PackCatalog.Pack[4];
     for (int i = 0; i < packs.length; i++) {
-      packs[i] = new FilePacks.Pack(PackFile.Name.fresh(i, 0), Path.of("p" + i), 0, null);
+      packs[i] = new PackCatalog.Pack(PackFile.Name.fresh(i, 0), Path.of("p" + i), 0, null);
     }
     PackTable t = new PackTable(4);
     Map<String, Where> model = new HashMap<>();
@@ -46,7 +46,7 @@ class PackTableTest {
           model.remove(k);
         }
       } else {
-        FilePacks.Pack gone = packs[rnd.nextInt(4)];
+        PackCatalog.Pack gone = packs[rnd.nextInt(4)];
         t.removeIf(p -> p == gone);
         model.values().removeIf(w -> w.pack() == gone);
       }
