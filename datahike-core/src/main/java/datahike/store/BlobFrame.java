@@ -66,6 +66,18 @@ public final class BlobFrame {
   /** The marker saying "this directory is a store"; payload is UTF-8 text. */
   public static final byte KIND_FORMAT = 5;
 
+  /**
+   * A pack file's index, near its end; payload: count (4), then count times (key length in UTF-8
+   * bytes (2), key, frame length (4)). See {@link PackFile}.
+   */
+  public static final byte KIND_PACK_INDEX = 6;
+
+  /**
+   * A batch of keys deleted from one pack, appended to its {@code .dead} file; payload: count (4),
+   * then count times (key length (2), key). See {@link PackFile}.
+   */
+  public static final byte KIND_PACK_DEAD = 7;
+
   /** The version every kind above is written with. Kinds 16..127 are free for codecs above. */
   public static final int VERSION = 1;
 

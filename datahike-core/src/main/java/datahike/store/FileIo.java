@@ -10,47 +10,15 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.OpenOption;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Future;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * File plumbing shared by the file store's parts: full positional reads and writes, synced file
- * creation, directory sync, the {@code :store/io} error, and a small pool that runs a batch of
- * blocking file operations concurrently.
+ * creation, directory sync, and the {@code :store/io} error.
  *
- * <p>Why the pool: a device overlaps concurrent syncs, so a checkpoint of many blobs costs a few
- * sync latencies instead of one per blob (see {@link StoreFile}). Sixteen threads measured best on
- * /work; more did not help. Daemon threads that time out when idle, so an unclosed store never
- * keeps the JVM alive.
+ * <p>The store once wrote each blob as its own file, sixteen at a time on a pool here so that the
+ * device overlapped their syncs; pack files ({@link FilePacks}) need one sync per batch instead.
  */
 final class FileIo {
-  static final int THREADS = 16;
-
-  private static final ThreadPoolExecutor POOL;
-
-  static {
-    AtomicInteger n = new AtomicInteger();
-    POOL =
-        new ThreadPoolExecutor(
-            THREADS,
-            THREADS,
-            10,
-            TimeUnit.SECONDS,
-            new LinkedBlockingQueue<>(),
-            r -> {
-              Thread t = new Thread(r, "datahike-store-io-" + n.incrementAndGet());
-              t.setDaemon(true);
-              return t;
-            });
-    POOL.allowCoreThreadTimeOut(true);
-  }
-
   private FileIo() {}
 
   /** Opens a file channel; {@link #opener} is its seam. */
@@ -59,8 +27,9 @@ final class FileIo {
   }
 
   /**
-   * Test seam: every channel through which the file store writes or syncs (blobs, head slots, log
-   * segments, directories) is opened here, so that a test can watch writes and syncs, for example
+   * Test seam: every channel through which the file store writes or syncs (packs and their dead
+   * records, head slots, log segments, directories) is opened here, so that a test can watch
+   * writes and syncs, for example
    * to keep only what was synced when it simulates a power loss. Reads go straight to the files.
    */
   static volatile Opener opener = FileChannel::open;
@@ -68,50 +37,6 @@ final class FileIo {
   /** Opens {@code p} through {@link #opener}. */
   static FileChannel open(Path p, OpenOption... options) throws IOException {
     return opener.open(p, options);
-  }
-
-  /**
-   * Runs every task and returns when all have finished; then rethrows the first failure. Small
-   * batches run in the calling thread.
-   */
-  static void runAll(List<Runnable> tasks) {
-    if (tasks.size() <= 2) {
-      for (Runnable t : tasks) {
-        t.run();
-      }
-      return;
-    }
-    List<Future<?>> fs = new ArrayList<>(tasks.size());
-    for (Runnable t : tasks) {
-      fs.add(POOL.submit(t));
-    }
-    RuntimeException first = null;
-    boolean interrupted = false;
-    for (Future<?> f : fs) {
-      while (true) {
-        try {
-          f.get();
-          break;
-        } catch (InterruptedException e) {
-          interrupted = true; // the writes are under way; wait for them regardless
-        } catch (ExecutionException e) {
-          if (first == null) {
-            Throwable c = e.getCause();
-            first =
-                c instanceof RuntimeException r
-                    ? r
-                    : DatahikeException.of("store/io", "store write failed: " + c, c);
-          }
-          break;
-        }
-      }
-    }
-    if (interrupted) {
-      Thread.currentThread().interrupt();
-    }
-    if (first != null) {
-      throw first;
-    }
   }
 
   /** Writes {@code bytes} to a new file and syncs it. */
@@ -150,7 +75,10 @@ final class FileIo {
   }
 
   static void writeFully(FileChannel ch, byte[] b, long pos) throws IOException {
-    ByteBuffer buf = ByteBuffer.wrap(b);
+    writeFully(ch, ByteBuffer.wrap(b), pos);
+  }
+
+  static void writeFully(FileChannel ch, ByteBuffer buf, long pos) throws IOException {
     while (buf.hasRemaining()) {
       pos += ch.write(buf, pos);
     }

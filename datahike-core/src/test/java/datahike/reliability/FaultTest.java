@@ -239,20 +239,20 @@ class FaultTest {
           Path pristine = dir.resolve("pristine");
           List<Long> txs = build(pristine, 1 << 20, n, Set.of(100));
           expectPrefix(cfg(pristine, 1 << 20), txs, n);
-          List<Path> all = FileStoreLayout.blobFiles(pristine);
+          List<FileStoreLayout.Blob> all = FileStoreLayout.blobs(pristine);
           assertThat(all).hasSizeGreaterThan(3);
           // Every root, then other nodes (leaves, inner branches) up to eight blobs in all.
           Set<String> roots = FileStoreLayout.rootAddresses(pristine);
-          List<Path> blobs = new ArrayList<>();
-          for (Path b : all) if (roots.contains(b.getFileName().toString())) blobs.add(b);
+          List<FileStoreLayout.Blob> blobs = new ArrayList<>();
+          for (FileStoreLayout.Blob b : all) if (roots.contains(b.key())) blobs.add(b);
           for (int i = 0; i < all.size() && blobs.size() < 8; i += 1 + all.size() / 8) {
             if (!blobs.contains(all.get(i))) blobs.add(all.get(i));
           }
-          for (Path blob : blobs) {
-            String key = blob.getFileName().toString();
+          for (FileStoreLayout.Blob blob : blobs) {
+            String key = blob.key();
             Path p = copy(pristine, "blob-" + key);
-            Path b = p.resolve(pristine.relativize(blob));
-            FileStoreLayout.flipBit(b, Files.size(b) / 2, 2);
+            Path b = p.resolve(pristine.relativize(blob.pack()));
+            FileStoreLayout.flipBit(b, blob.offset() + blob.length() / 2, 2);
             DatahikeException e = openAndReadAll(cfg(p, 1 << 20));
             // Every blob belongs to the only head that names any: reading everything must fail.
             assertThat(e).as("damaged node %s read without error", key).isNotNull();
@@ -326,18 +326,21 @@ class FaultTest {
         () -> {
           Path p = dir.resolve("db");
           build(p, 1 << 20, 100, Set.of(100));
-          Path blob = FileStoreLayout.blobFile(p, FileStoreLayout.rootAddress(p, "eavt"));
-          for (Path b : FileStoreLayout.blobFiles(p))
-            if (Files.size(b) > Files.size(blob)) blob = b;
-          String key = blob.getFileName().toString();
-          long bits = 8 * Files.size(blob);
+          FileStoreLayout.Blob blob =
+              FileStoreLayout.blob(p, FileStoreLayout.rootAddress(p, "eavt"));
+          for (FileStoreLayout.Blob b : FileStoreLayout.blobs(p))
+            if (b.length() > blob.length()) blob = b;
+          String key = blob.key();
+          long bits = 8L * blob.length();
+          long base = blob.offset();
           int newer = 0;
           try (Store s = Stores.open(cfg(p, 1 << 20).store());
               FileChannel ch =
-                  FileChannel.open(blob, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+                  FileChannel.open(
+                      blob.pack(), StandardOpenOption.READ, StandardOpenOption.WRITE)) {
             byte[] good = s.get(key);
             for (long i = 0; i < bits; i++) {
-              flip(ch, i / 8, (int) (i % 8));
+              flip(ch, base + i / 8, (int) (i % 8));
               try {
                 s.get(key);
                 throw new AssertionError("flip of bit " + i + " of " + key + " went unnoticed");
@@ -346,7 +349,7 @@ class FaultTest {
                 assertThat(e.data()).as("bit %d", i).containsEntry(Keyword.of("key"), key);
                 if (i / 8 == FileStoreLayout.VERSION_OFFSET) newer++;
               }
-              flip(ch, i / 8, (int) (i % 8));
+              flip(ch, base + i / 8, (int) (i % 8));
             }
             assertThat(s.get(key)).isEqualTo(good);
           }

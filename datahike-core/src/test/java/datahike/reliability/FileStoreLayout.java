@@ -15,8 +15,9 @@ import java.util.stream.Stream;
 
 /**
  * Reads the file store's on-disk layout from the outside, for fault injection: log segments and the
- * groups in them, head slots, blob files. Mirrors the layouts documented in {@code StoreFile},
- * {@code FileLog}, {@code LogSegments}, {@code FileHead} and {@code BlobFrame}: every frame is
+ * groups in them, head slots, blob frames in pack files. Mirrors the layouts documented in {@code
+ * StoreFile}, {@code PackFile}, {@code FileLog}, {@code LogSegments}, {@code FileHead} and {@code
+ * BlobFrame}: every frame is
  * magic (4), kind (1), version (1), flags (2), length n (4), payload (n), CRC32C (4).
  */
 final class FileStoreLayout {
@@ -117,20 +118,50 @@ final class FileStoreLayout {
     return out;
   }
 
-  /** Every blob file; a plain key (letters, digits, dashes) is its own file name. */
-  static List<Path> blobFiles(Path root) throws IOException {
-    try (Stream<Path> s = Files.walk(root.resolve("blobs"))) {
-      return s.filter(Files::isRegularFile)
+  /** A blob's frame inside a pack file. */
+  record Blob(String key, Path pack, long offset, int length) {}
+
+  /**
+   * Every blob frame in the store's pack files ({@code packs/*.pack}; see {@code PackFile}): the
+   * trailer's last 16 bytes are the index frame's offset (8), magic (4), CRC32C (4); the index
+   * payload is count (4), then (key length (2), key, frame length (4)) per frame, the frames back
+   * to back from offset 0.
+   */
+  static List<Blob> blobs(Path root) throws IOException {
+    List<Path> packs;
+    try (Stream<Path> s = Files.list(root.resolve("packs"))) {
+      packs = s.filter(p -> p.getFileName().toString().endsWith(".pack"))
           .filter(p -> !p.getFileName().toString().startsWith("."))
           .sorted()
           .toList();
     }
+    List<Blob> out = new ArrayList<>();
+    for (Path pack : packs) {
+      byte[] b = Files.readAllBytes(pack);
+      int at = getInt(b, b.length - 12); // the low half of the offset: test packs are small
+      int p = at + 12;
+      int count = getInt(b, p);
+      p += 4;
+      long off = 0;
+      for (int i = 0; i < count; i++) {
+        int kl = (b[p] & 0xff) << 8 | (b[p + 1] & 0xff);
+        String key = new String(b, p + 2, kl, StandardCharsets.UTF_8);
+        p += 2 + kl;
+        int len = getInt(b, p);
+        p += 4;
+        out.add(new Blob(key, pack, off, len));
+        off += len;
+      }
+    }
+    return out;
   }
 
-  /** The file of blob {@code key}. */
-  static Path blobFile(Path root, String key) throws IOException {
-    for (Path p : blobFiles(root)) if (p.getFileName().toString().equals(key)) return p;
-    throw new IllegalArgumentException("no blob " + key);
+  /** The frame of blob {@code key} (the last pack holding it). */
+  static Blob blob(Path root, String key) throws IOException {
+    Blob found = null;
+    for (Blob b : blobs(root)) if (b.key().equals(key)) found = b;
+    if (found == null) throw new IllegalArgumentException("no blob " + key);
+    return found;
   }
 
   /** Flips bit {@code bit} (0..7) of byte {@code offset} of {@code file}. */

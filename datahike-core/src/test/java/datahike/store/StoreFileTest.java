@@ -48,21 +48,14 @@ class StoreFileTest extends AbstractStoreContractTest {
     return Path.of(config.get(Keyword.of("path")).toString());
   }
 
-  private static Path blobFile(Map<Keyword, Object> config, String key) {
-    return root(config)
-        .resolve("blobs")
-        .resolve(StoreKeys.shard(key))
-        .resolve(StoreKeys.encode(key));
-  }
-
   @Override
   protected byte[] rawBlob(Map<Keyword, Object> config, String key) throws Exception {
-    return Files.readAllBytes(blobFile(config, key));
+    return PackLayout.read(root(config), key);
   }
 
   @Override
   protected void rawBlob(Map<Keyword, Object> config, String key, byte[] framed) throws Exception {
-    Files.write(blobFile(config, key), framed);
+    PackLayout.replace(root(config), key, framed);
   }
 
   private static List<Path> segments(Map<Keyword, Object> config) throws Exception {
@@ -299,12 +292,12 @@ class StoreFileTest extends AbstractStoreContractTest {
     assertThat(seqs(log)).containsAll(acked);
   }
 
-  /** Copies a store directory as a crash would leave it, minus the blobs (the log tests' need). */
+  /** Copies a store directory as a crash would leave it, minus the packs (the log tests' need). */
   private static void copyTree(Path from, Path to) throws java.io.IOException {
     try (Stream<Path> all = Files.walk(from)) {
       for (Path p : all.toList()) {
         Path rel = from.relativize(p);
-        if (rel.startsWith("blobs")) {
+        if (rel.startsWith("packs")) {
           continue;
         }
         Path q = to.resolve(rel.toString());
@@ -404,10 +397,10 @@ class StoreFileTest extends AbstractStoreContractTest {
     Map<Keyword, Object> cfg = newConfig();
     Store s = open(cfg);
     s.put("k", bytes("v"));
-    Path shard = blobFile(cfg, "k").getParent();
-    Path stale = Files.write(shard.resolve(".tmp-k-dead"), bytes("half"));
+    Path packs = root(cfg).resolve("packs");
+    Path stale = Files.write(packs.resolve(".tmp-dead.pack"), bytes("half"));
     Files.setLastModifiedTime(stale, FileTime.fromMillis(System.currentTimeMillis() - 3_600_000));
-    Path fresh = Files.write(shard.resolve(".tmp-k-live"), bytes("in flight"));
+    Path fresh = Files.write(packs.resolve(".tmp-live.pack"), bytes("in flight"));
     assertThat(s.list()).containsExactly("k");
     s.lockWriter(Duration.ZERO).close();
     assertThat(stale).doesNotExist();
@@ -430,7 +423,7 @@ class StoreFileTest extends AbstractStoreContractTest {
     byte[] p = bytes("datahike-java file store");
     Files.write(
         root(cfg).resolve("format"),
-        BlobFrame.encode(BlobFrame.KIND_FORMAT, BlobFrame.VERSION + 1, p, 0, p.length));
+        BlobFrame.encode(BlobFrame.KIND_FORMAT, StoreFile.FORMAT_VERSION + 1, p, 0, p.length));
     assertThatThrownBy(() -> Stores.open(cfg))
         .satisfies(t -> assertThat(code(t)).isEqualTo("store/too-new"));
   }

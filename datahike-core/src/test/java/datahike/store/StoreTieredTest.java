@@ -66,21 +66,14 @@ class StoreTieredTest extends AbstractStoreContractTest {
     return StoreMemory.REGISTRY.get(tier(config, "frontend").get(Keyword.of("id")).toString());
   }
 
-  private static Path blobFile(Map<Keyword, Object> config, String key) {
-    return root(config)
-        .resolve("blobs")
-        .resolve(StoreKeys.shard(key))
-        .resolve(StoreKeys.encode(key));
-  }
-
   @Override
   protected byte[] rawBlob(Map<Keyword, Object> config, String key) throws Exception {
-    return Files.readAllBytes(blobFile(config, key));
+    return PackLayout.read(root(config), key);
   }
 
   @Override
   protected void rawBlob(Map<Keyword, Object> config, String key, byte[] framed) throws Exception {
-    Files.write(blobFile(config, key), framed);
+    PackLayout.replace(root(config), key, framed);
     front(config).blobs.put(key, framed.clone());
   }
 
