@@ -44,8 +44,9 @@ import java.util.function.Predicate;
  * (written under a temporary name, synced, renamed, directory synced) and removed whole, so a
  * reader that misses a key lists the directory again for packs written since, by this or any
  * other process, before answering null; one that finds its pack gone (rewritten by the writer)
- * does the same and retries. A pack whose trailer is invalid is a torn write: ignored, and
- * removed when the writer lock is taken ({@link #recover}).
+ * does the same and retries. A pack whose trailer is invalid is damaged (packs are synced before
+ * they are named): ignored, and set aside as {@code <name>.damaged} when the writer lock is taken
+ * ({@link #recover}); a blob it held reads as missing, which the layers above report.
  *
  * <p><b>Which copy wins.</b> Packs are ordered by name ({@link PackFile.Name}); when several hold
  * a key, the last in that order holds its value. To keep deletes simple each key has at most one
@@ -68,6 +69,9 @@ final class FilePacks implements AutoCloseable {
   static final int MERGE_SMALL_AT = 16;
 
   private static final Duration STALE_TEMP = Duration.ofMinutes(10);
+
+  /** What a pack with an invalid trailer is renamed to when a writer finds it. */
+  static final String DAMAGED_SUFFIX = ".damaged";
 
   private final Path dir;
   private final PackCatalog catalog = new PackCatalog();
@@ -399,7 +403,7 @@ final class FilePacks implements AutoCloseable {
   // ---- housekeeping --------------------------------------------------------------------
 
   /**
-   * Run by a new writer: removes torn packs (no valid trailer: never acknowledged), temporaries
+   * Run by a new writer: sets packs without a valid trailer aside as {@code <name>.damaged}, removes temporaries
    * older than {@link #STALE_TEMP} (younger ones may belong to a live writer elsewhere), and
    * {@code .dead} files whose pack is gone; cuts torn records off the ends of the others.
    */
@@ -427,7 +431,10 @@ final class FilePacks implements AutoCloseable {
           if (!names.contains(pack)) Files.deleteIfExists(p);
           else cutTornDeadTail(p);
         } else if (PackFile.Name.parse(n) != null && isTorn(n)) {
-          Files.deleteIfExists(p);
+          // A pack is renamed into place only once synced, so a bad trailer here is damage, not
+          // an unacknowledged write: set it aside (out of every listing) for inspection, never
+          // delete what may hold acknowledged blobs.
+          Files.move(p, dir.resolve(n + DAMAGED_SUFFIX), StandardCopyOption.ATOMIC_MOVE);
           Files.deleteIfExists(dir.resolve(PackFile.Name.parse(n).deadFile()));
           synchronized (refreshing) {
             torn.remove(n);

@@ -28,7 +28,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The file store's pack files: one pack per batch, torn packs ignored and removed, rot confined
+ * The file store's pack files: one pack per batch, damaged packs ignored and set aside, rot confined
  * to the blob it hits, other instances catching up, compaction and merging that lose nothing
  * (also for readers in the middle of it), and stores of the one-file-per-blob layout.
  */
@@ -92,7 +92,7 @@ class FilePacksTest {
   }
 
   @Test
-  void tornPack_everyPrefix_ignoredByReadersAndRemovedByTheWriter() throws Exception {
+  void damagedPack_everyPrefix_ignoredByReaders_setAsideByTheWriter() throws Exception {
     Path dir = tmp.resolve("db");
     StoreFile s = open(dir);
     s.putAll(batch("a", 3, 50));
@@ -114,6 +114,7 @@ class FilePacksTest {
     }
     try (Store.WriterLock l = s.lockWriter(Duration.ofSeconds(5))) {
       assertThat(torn).doesNotExist();
+      assertThat(torn.resolveSibling(torn.getFileName() + FilePacks.DAMAGED_SUFFIX)).exists();
     }
     // The whole pack (what a complete write leaves) is read.
     Files.write(torn, whole);
