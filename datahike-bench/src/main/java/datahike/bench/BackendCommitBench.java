@@ -22,8 +22,11 @@ import java.util.Locale;
 final class BackendCommitBench {
   private BackendCommitBench() {}
 
-  /** What one backend measured: three rates, or the reason a cell has none. */
-  private record Rates(Object single, Object concurrent, Object bulk) {}
+  /**
+   * What one backend measured: three rates (a Double, or "skipped"/"error" in the cell) and the
+   * reasons for the cells without a figure, printed under the table.
+   */
+  private record Rates(Object single, Object concurrent, Object bulk, List<String> why) {}
 
   /** Runs the suite on {@code backends} (names from {@link Backend#NAMES}); returns the table. */
   static Table run(List<String> backends, Path workDir, CommitBench.Plan plan, PrintStream log)
@@ -63,8 +66,12 @@ final class BackendCommitBench {
                 Table.Column.of("bulk_x_file", "×file", Table.Format.RATIO)));
     int fileRow = names.indexOf("file");
     Rates base = fileRow < 0 ? null : results.get(fileRow);
+    List<String> reasons = new ArrayList<>();
     for (int i = 0; i < names.size(); i++) {
       Rates r = results.get(i);
+      for (String w : r.why()) {
+        reasons.add(names.get(i) + ": " + w);
+      }
       t.row(
           names.get(i),
           r.single(),
@@ -103,20 +110,23 @@ final class BackendCommitBench {
     if (base == null) {
       t.note("×file: not given, the file store was not among the backends run.");
     }
+    reasons.forEach(t::note);
     return t;
   }
 
   private static Rates measure(
       Backend b, List<Person> people, List<Person> bulk, CommitBench.Plan plan, PrintStream log) {
-    String why = b.unavailable();
-    if (why != null) {
-      log.println("  skipped: " + why);
-      String s = "skipped (" + why + ")";
-      return new Rates(s, null, null);
+    String unavailable = b.unavailable();
+    List<String> why = new ArrayList<>();
+    if (unavailable != null) {
+      log.println("  skipped: " + unavailable);
+      why.add("skipped (" + unavailable + ")");
+      return new Rates("skipped", null, null, why);
     }
     Object single =
         rate(
             log,
+            why,
             "1 writer",
             "commits/s",
             () ->
@@ -125,6 +135,7 @@ final class BackendCommitBench {
     Object concurrent =
         rate(
             log,
+            why,
             CommitBench.WRITERS + " writers",
             "commits/s",
             () ->
@@ -133,10 +144,11 @@ final class BackendCommitBench {
     Object bulkRate =
         rate(
             log,
+            why,
             "bulk",
             "datoms/s",
             () -> DatahikeDurable.bulkLoadDatomsPerSec(b, bulk, ScaleBench.BATCH));
-    return new Rates(single, concurrent, bulkRate);
+    return new Rates(single, concurrent, bulkRate, why);
   }
 
   @FunctionalInterface
@@ -144,8 +156,9 @@ final class BackendCommitBench {
     double measure() throws Exception;
   }
 
-  /** The measured rate as a Double, or "error (...)" with the first line of the message. */
-  private static Object rate(PrintStream log, String what, String unit, Rate r) {
+  /** The measured rate as a Double, or "error" with the reason added to {@code why}. */
+  private static Object rate(
+      PrintStream log, List<String> why, String what, String unit, Rate r) {
     try {
       double v = r.measure();
       log.printf(Locale.ROOT, "  %s: %,.0f %s%n", what, v, unit);
@@ -153,7 +166,8 @@ final class BackendCommitBench {
     } catch (Exception | LinkageError e) {
       log.println("  " + what + " failed:");
       e.printStackTrace(log);
-      return People20kBench.errorStatus(e);
+      why.add(what + " " + People20kBench.errorStatus(e));
+      return "error";
     }
   }
 

@@ -46,9 +46,10 @@ final class BackendQueryBench {
   static final int WARMUP_PEOPLE = 2_000;
 
   /** One backend's figures: load seconds and ms per query, cold and warm; or why there are none. */
-  private record Row(String status, double loadSeconds, Object[] cold, Object[] warm) {
-    static Row skipped(String why) {
-      return new Row(why, Double.NaN, null, null);
+  private record Row(
+      String status, double loadSeconds, Object[] cold, Object[] warm, List<String> why) {
+    static Row skipped(String status, String why) {
+      return new Row(status, Double.NaN, null, null, List.of(why));
     }
   }
 
@@ -70,14 +71,14 @@ final class BackendQueryBench {
         String why = b.unavailable();
         if (why != null) {
           log.println("  skipped: " + why);
-          rows.put(name, Row.skipped("skipped (" + why + ")"));
+          rows.put(name, Row.skipped("skipped", "skipped (" + why + ")"));
           continue;
         }
         rows.put(name, measure(b, plan, people, check, log));
       } catch (Exception | LinkageError e) {
         log.println("  " + name + " failed:");
         e.printStackTrace(log);
-        rows.put(name, Row.skipped(People20kBench.errorStatus(e)));
+        rows.put(name, Row.skipped("error", People20kBench.errorStatus(e)));
       }
     }
     String sampling =
@@ -129,13 +130,15 @@ final class BackendQueryBench {
       int n = People20kBench.QUERIES.size();
       Object[] cold = new Object[n];
       Object[] warm = new Object[n];
+      List<String> why = new ArrayList<>();
       for (int i = 0; i < n; i++) {
         Op q = People20kBench.QUERIES.get(i);
         try {
           cold[i] = cold(db, q, plan.coldRuns(), q.expectedRows(check));
         } catch (Exception | AssertionError e) {
           log.println("  " + q.label() + " cold failed: " + e);
-          cold[i] = People20kBench.errorStatus(e);
+          why.add(q.label() + " cold " + People20kBench.errorStatus(e));
+          cold[i] = "error";
         }
       }
       db.reconnect();
@@ -147,7 +150,8 @@ final class BackendQueryBench {
                   .medianMs();
         } catch (Exception | AssertionError e) {
           log.println("  " + q.label() + " warm failed: " + e);
-          warm[i] = People20kBench.errorStatus(e);
+          why.add(q.label() + " warm " + People20kBench.errorStatus(e));
+          warm[i] = "error";
         }
         log.printf(
             Locale.ROOT,
@@ -156,7 +160,7 @@ final class BackendQueryBench {
             Table.format(cold[i], Table.Format.MS),
             Table.format(warm[i], Table.Format.MS));
       }
-      return new Row(null, loadSeconds, cold, warm);
+      return new Row(null, loadSeconds, cold, warm, why);
     }
   }
 
@@ -212,8 +216,12 @@ final class BackendQueryBench {
     cols.add(Table.Column.of("geomean_x_file", "×file", Table.Format.RATIO));
     Table t = new Table(cold ? "backends_cold" : "backends_warm", title, cols);
     Row base = rows.get("file");
+    List<String> reasons = new ArrayList<>();
     for (Map.Entry<String, Row> e : rows.entrySet()) {
       Row r = e.getValue();
+      for (String w : r.why()) {
+        reasons.add(e.getKey() + ": " + w);
+      }
       List<Object> cells = new ArrayList<>();
       cells.add(e.getKey());
       if (r.status() != null) {
@@ -245,6 +253,7 @@ final class BackendQueryBench {
           "cold: node caches empty (database closed and reopened), OS page cache and servers'"
               + " caches warm; memory stays in the JVM, so its cold is a fresh connection only.");
     }
+    reasons.forEach(t::note);
     return t;
   }
 
