@@ -27,9 +27,9 @@ import java.util.Set;
  * a fresh connection only. Then each query is timed warm on one connection, as people20k does
  * ({@link Timing#query}). Every first call's row count is checked against the data.
  *
- * <p>Before the first backend an untimed pass over a small file database runs every query cold and
- * warm, so the JIT has compiled the query and node-decoding paths and the first backend measured
- * (the baseline) is not penalised for going first.
+ * <p>Before the first backend an untimed pass over a file database of the same data runs every
+ * query cold and warm, so the JIT has compiled the query and node-decoding paths and the first
+ * backend measured (the baseline) is not penalised for going first.
  */
 final class BackendQueryBench {
   /** Sampling of one run: cold rounds per query, then the warm {@link Timing.Plan}. */
@@ -42,8 +42,6 @@ final class BackendQueryBench {
   static final Plan QUICK =
       new Plan("quick", 1, new Timing.Plan("backends-quick", 0, 0, 300, 3, 100));
 
-  /** People in the JIT warm-up database. */
-  static final int WARMUP_PEOPLE = 2_000;
 
   /** One backend's figures: load seconds and ms per query, cold and warm; or why there are none. */
   private record Row(
@@ -63,7 +61,7 @@ final class BackendQueryBench {
       List<Person> people,
       People20k.Check check,
       PrintStream log) {
-    warmUp(workDir, log);
+    warmUp(workDir, plan, people, check, log);
     Map<String, Row> rows = new LinkedHashMap<>();
     for (String name : backends) {
       log.println("queries on " + name + ":");
@@ -97,14 +95,16 @@ final class BackendQueryBench {
         table(rows, false, "queries per backend, warm (ms)", sampling));
   }
 
-  /** Untimed: every query cold and briefly warm on a small file database, to compile the paths. */
-  private static void warmUp(Path workDir, PrintStream log) {
-    List<Person> few = People20k.generate(WARMUP_PEOPLE);
-    People20k.Check fewCheck = People20k.check(few);
-    Timing.Plan brief = new Timing.Plan("warm-up", 0, 0, 200, 1, 50);
+  /**
+   * Untimed: the whole measurement once on a file database of the same data, so that the JIT has
+   * compiled the query and node-decoding paths before the first backend is timed.
+   */
+  private static void warmUp(
+      Path workDir, Plan plan, List<Person> people, People20k.Check check, PrintStream log) {
+    log.println("warm-up (untimed) on a file database:");
     try (Backend b = LocalBackend.file(workDir);
         Db db = DatahikeHarness.open(b)) {
-      load(db, few);
+      load(db, people);
       for (int round = 0; round < 3; round++) {
         for (Op q : People20kBench.QUERIES) {
           db.reconnect();
@@ -112,7 +112,7 @@ final class BackendQueryBench {
         }
       }
       for (Op q : People20kBench.QUERIES) {
-        Timing.query(brief, call(db, q), q.expectedRows(fewCheck), "warm-up " + q.label());
+        Timing.query(plan.warm(), call(db, q), q.expectedRows(check), "warm-up " + q.label());
       }
     } catch (Exception e) {
       log.println("  warm-up failed (figures of the first backend may include JIT time): " + e);
