@@ -67,6 +67,11 @@ abstract class Backend implements AutoCloseable {
    */
   abstract String storeEdn(String id);
 
+  /** The local directory the database {@code id} lives in, or null (memory, servers). */
+  Path dir(String id) {
+    return null;
+  }
+
   /**
    * Removes what the database {@code id} left after {@code Datahike.deleteDatabase}: its files, or
    * tables and keys the store's own deletion missed. Returns what it removed, for the log, or null.

@@ -109,10 +109,9 @@ final class DatahikeHarness implements Harness {
     Db(Backend backend) {
       this.backend = backend;
       id = newId();
-      Path d = BenchMain.workDir().resolve(id);
       cfg = config(backend, id);
+      dir = backend.dir(id);
       Datahike.createDatabase(cfg);
-      dir = Files.isDirectory(d) ? d : null; // local backends: their files live under it
       conn = Datahike.connect(cfg);
       conn.transact(SCHEMA_EDN);
     }

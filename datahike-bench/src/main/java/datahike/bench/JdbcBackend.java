@@ -80,6 +80,11 @@ final class JdbcBackend extends Backend {
   }
 
   @Override
+  Path dir(String id) {
+    return embedded() ? workDir.resolve(id) : null;
+  }
+
+  @Override
   String cleanUp(String id) {
     if (embedded()) {
       // The database file stays after the store drops its tables: removing it is expected.

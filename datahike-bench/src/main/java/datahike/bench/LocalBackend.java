@@ -43,6 +43,11 @@ final class LocalBackend extends Backend {
   }
 
   @Override
+  Path dir(String id) {
+    return workDir == null ? null : workDir.resolve(id);
+  }
+
+  @Override
   String cleanUp(String id) {
     if (workDir != null) {
       deleteTree(workDir.resolve(id)); // whatever directory the store's deletion left
