@@ -47,8 +47,8 @@ abstract class Backend implements AutoCloseable {
   }
 
   /**
-   * Why this backend cannot run here, or null when it can: no store module for its {@code
-   * :backend} on the class path, or its server does not answer.
+   * Why this backend cannot run here, or null when it can: no store module for its {@code :backend}
+   * on the class path, or its server does not answer.
    */
   final String unavailable() {
     try {
@@ -62,9 +62,7 @@ abstract class Backend implements AutoCloseable {
   /** Why the server this backend needs does not answer, or null. */
   abstract String serverUnavailable();
 
-  /**
-   * The store map, as EDN, of the database {@code id}; creates the local directory it lives in.
-   */
+  /** The store map, as EDN, of the database {@code id}; creates the local directory it lives in. */
   abstract String storeEdn(String id);
 
   /** The local directory the database {@code id} lives in, or null (memory, servers). */

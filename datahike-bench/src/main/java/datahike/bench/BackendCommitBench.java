@@ -10,10 +10,10 @@ import java.util.Locale;
 
 /**
  * {@code bench commit --backend X}: the commit suite's durable measurements (single-writer
- * commits/s, {@value CommitBench#WRITERS} concurrent writers' commits/s, bulk-load datoms/s) on each
- * named backend, one row per backend, with the file store's figures as the baseline ({@code ×file}
- * = backend / file; above 1 is faster) when it is among them. The fsync probe runs once, first,
- * and its rate is quoted in the notes: it is the floor of every local durable commit.
+ * commits/s, {@value CommitBench#WRITERS} concurrent writers' commits/s, bulk-load datoms/s) on
+ * each named backend, one row per backend, with the file store's figures as the baseline ({@code
+ * ×file} = backend / file; above 1 is faster) when it is among them. The fsync probe runs once,
+ * first, and its rate is quoted in the notes: it is the floor of every local durable commit.
  *
  * <p>Each backend gets fresh databases that are deleted afterwards (tables, keys, objects, files);
  * a backend that cannot run here gets "skipped (why)" in its row, a measurement that fails gets
@@ -157,8 +157,7 @@ final class BackendCommitBench {
   }
 
   /** The measured rate as a Double, or "error" with the reason added to {@code why}. */
-  private static Object rate(
-      PrintStream log, List<String> why, String what, String unit, Rate r) {
+  private static Object rate(PrintStream log, List<String> why, String what, String unit, Rate r) {
     try {
       double v = r.measure();
       log.printf(Locale.ROOT, "  %s: %,.0f %s%n", what, v, unit);

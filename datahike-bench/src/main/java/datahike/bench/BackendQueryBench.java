@@ -16,16 +16,16 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * {@code bench backends}: people20k's queries (q1 … qpred2) on each backend, cold and warm, the file
- * store as the baseline.
+ * {@code bench backends}: people20k's queries (q1 … qpred2) on each backend, cold and warm, the
+ * file store as the baseline.
  *
  * <p>Per backend: a fresh database is loaded with people20k in one transaction (timed, the load
  * column), then for each query the connection is closed and a new one opened (the last connection
  * closing closes the database, so node caches start empty) and the first call is timed: the cold
- * figure, the median of {@link Plan#coldRuns} such reconnect-and-call rounds. The OS page cache
- * and the servers' own caches stay warm; an in-memory database stays in the JVM, so its "cold" is
- * a fresh connection only. Then each query is timed warm on one connection, as people20k does
- * ({@link Timing#query}). Every first call's row count is checked against the data.
+ * figure, the median of {@link Plan#coldRuns} such reconnect-and-call rounds. The OS page cache and
+ * the servers' own caches stay warm; an in-memory database stays in the JVM, so its "cold" is a
+ * fresh connection only. Then each query is timed warm on one connection, as people20k does ({@link
+ * Timing#query}). Every first call's row count is checked against the data.
  *
  * <p>Before the first backend an untimed pass over a file database of the same data runs every
  * query cold and warm, so the JIT has compiled the query and node-decoding paths and the first
@@ -41,7 +41,6 @@ final class BackendQueryBench {
   /** {@code --quick}: 1 cold round; 300 ms warm-up and 3 samples of 100 ms. */
   static final Plan QUICK =
       new Plan("quick", 1, new Timing.Plan("backends-quick", 0, 0, 300, 3, 100));
-
 
   /** One backend's figures: load seconds and ms per query, cold and warm; or why there are none. */
   private record Row(
@@ -90,7 +89,10 @@ final class BackendQueryBench {
             + plan.warm().queryWarmupMs()
             + " ms warm-up.";
     return List.of(
-        table(rows, true, "queries per backend, cold (ms; first call on a fresh connection)",
+        table(
+            rows,
+            true,
+            "queries per backend, cold (ms; first call on a fresh connection)",
             sampling),
         table(rows, false, "queries per backend, warm (ms)", sampling));
   }
@@ -146,7 +148,8 @@ final class BackendQueryBench {
         Op q = People20kBench.QUERIES.get(i);
         try {
           warm[i] =
-              Timing.query(plan.warm(), call(db, q), q.expectedRows(check), b.name() + " " + q.label())
+              Timing.query(
+                      plan.warm(), call(db, q), q.expectedRows(check), b.name() + " " + q.label())
                   .medianMs();
         } catch (Exception | AssertionError e) {
           log.println("  " + q.label() + " warm failed: " + e);
@@ -237,7 +240,8 @@ final class BackendQueryBench {
       }
       Object[] ms = cold ? r.cold() : r.warm();
       cells.addAll(Arrays.asList(ms));
-      Object[] baseMs = base == null || base.status() != null ? null : cold ? base.cold() : base.warm();
+      Object[] baseMs =
+          base == null || base.status() != null ? null : cold ? base.cold() : base.warm();
       cells.add(geomeanRatio(ms, baseMs));
       t.row(cells.toArray());
     }

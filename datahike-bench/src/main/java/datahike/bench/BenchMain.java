@@ -47,9 +47,10 @@ import java.util.Map;
  *       --runs} fresh JVMs (default 5; {@link OpenBench}).
  * </ul>
  *
- * <p>{@code --runs N} (people20k; open: see above): forks N fresh JVMs per harness, interleaved (datahike, datomic,
- * datahike, ...), each with this JVM's flags, and reports the median of the run medians and their
- * range (PEOPLE20K.md section 5, across processes). Without it both harnesses run in this JVM.
+ * <p>{@code --runs N} (people20k; open: see above): forks N fresh JVMs per harness, interleaved
+ * (datahike, datomic, datahike, ...), each with this JVM's flags, and reports the median of the run
+ * medians and their range (PEOPLE20K.md section 5, across processes). Without it both harnesses run
+ * in this JVM.
  */
 public final class BenchMain {
   /** The Datomic peer version of the side-by-side baseline (see the module pom). */
@@ -238,14 +239,12 @@ public final class BenchMain {
       out.println(tables.get(tables.size() - 1).render());
     }
     if (args.suite().equals("commit") && args.backend() != null) {
-      tables.add(
-          BackendCommitBench.run(Backend.parse(args.backend()), workDir, commitPlan, log));
+      tables.add(BackendCommitBench.run(Backend.parse(args.backend()), workDir, commitPlan, log));
       out.println(tables.get(tables.size() - 1).render());
     }
     if (args.suite().equals("backends")) {
       List<String> backends = Backend.parse(args.backend() == null ? "all" : args.backend());
-      BackendQueryBench.Plan qp =
-          args.quick() ? BackendQueryBench.QUICK : BackendQueryBench.FULL;
+      BackendQueryBench.Plan qp = args.quick() ? BackendQueryBench.QUICK : BackendQueryBench.FULL;
       for (Table t : BackendQueryBench.run(backends, workDir, qp, people, check, log)) {
         tables.add(t);
         out.println(t.render());
@@ -257,7 +256,9 @@ public final class BenchMain {
               ? args.datoms()
               : args.quick() ? OpenBench.QUICK_DATOMS : OpenBench.DEFAULT_DATOMS;
       int runs =
-          args.runs() > 0 ? args.runs() : args.quick() ? OpenBench.QUICK_RUNS : OpenBench.DEFAULT_RUNS;
+          args.runs() > 0
+              ? args.runs()
+              : args.quick() ? OpenBench.QUICK_RUNS : OpenBench.DEFAULT_RUNS;
       tables.add(OpenBench.run(workDir, datoms, runs, log));
       out.println(tables.get(tables.size() - 1).render());
     }

@@ -29,8 +29,9 @@ import software.amazon.awssdk.services.s3.S3Client;
 
 /**
  * The S3 server of the bench's {@code s3} backend, a copy of datahike-store-s3's test {@code
- * S3TestServer} (test classes are not on the bench class path): s3proxy 2.7.0 in-process on a loopback port, over jclouds'
- * in-memory ("transient") blob store, with a small precondition filter in front of it.
+ * S3TestServer} (test classes are not on the bench class path): s3proxy 2.7.0 in-process on a
+ * loopback port, over jclouds' in-memory ("transient") blob store, with a small precondition filter
+ * in front of it.
  *
  * <p>Why the filter: s3proxy 2.7.0 ignores {@code If-None-Match} and {@code If-Match} on PUT (its
  * {@code handlePutBlob} never reads them; {@code S3ProxyConditionalTest} shows a second {@code

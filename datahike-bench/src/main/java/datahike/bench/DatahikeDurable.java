@@ -27,13 +27,12 @@ final class DatahikeDurable {
 
   private DatahikeDurable() {}
 
-
   /**
    * Commits/s of one writer: {@code warmup} then {@code n} transactions of one person entity each
    * (5 datoms), each durable when {@code transact} returns.
    */
-  static double singleWriterCommitsPerSec(
-      Backend backend, List<Person> people, int warmup, int n) throws Exception {
+  static double singleWriterCommitsPerSec(Backend backend, List<Person> people, int warmup, int n)
+      throws Exception {
     try (Db db = DatahikeHarness.open(backend)) {
       for (int i = 0; i < warmup; i++) {
         db.conn.transact(List.of(DatahikeHarness.entityMap(people.get(i % people.size()))));

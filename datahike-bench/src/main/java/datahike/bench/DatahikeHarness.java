@@ -26,10 +26,10 @@ import java.util.stream.Stream;
  * operations and the same data as {@link DatomicHarness}.
  *
  * <p>Each database is fresh (a new id on the harness's {@link Backend}: {@code :memory} for
- * people20k, the file store for scale), with {@code :schema-flexibility
- * :write} and {@code :keep-history? false}. Entity maps ({@code Map<Keyword, Object>}) are built
- * once per people list outside the timers; queries are read from EDN once per op and passed as
- * data. {@code init} is N/A until the facade has a bulk constructor from prepared datoms.
+ * people20k, the file store for scale), with {@code :schema-flexibility :write} and {@code
+ * :keep-history? false}. Entity maps ({@code Map<Keyword, Object>}) are built once per people list
+ * outside the timers; queries are read from EDN once per op and passed as data. {@code init} is N/A
+ * until the facade has a bulk constructor from prepared datoms.
  */
 final class DatahikeHarness implements Harness {
   private static final Keyword DB_ID = Keyword.of("db/id");
@@ -87,9 +87,7 @@ final class DatahikeHarness implements Harness {
   /** The config of the database {@code id} on {@code backend}. */
   static Config config(Backend backend, String id) {
     return Config.parse(
-        "{:store "
-            + backend.storeEdn(id)
-            + " :schema-flexibility :write :keep-history? false}");
+        "{:store " + backend.storeEdn(id) + " :schema-flexibility :write :keep-history? false}");
   }
 
   /** A fresh database id, unique in this run and usable as a table or key prefix. */
@@ -103,6 +101,7 @@ final class DatahikeHarness implements Harness {
     final String id;
     final Config cfg;
     final Path dir;
+
     /** The open connection; {@link #reconnect} replaces it. */
     Connection conn;
 
@@ -160,7 +159,13 @@ final class DatahikeHarness implements Harness {
           String left = backend.cleanUp(id);
           if (left != null) {
             System.err.println(
-                "  note: " + backend.name() + " deletion of " + id + " left " + left + " (removed)");
+                "  note: "
+                    + backend.name()
+                    + " deletion of "
+                    + id
+                    + " left "
+                    + left
+                    + " (removed)");
           }
         }
       }
@@ -191,8 +196,8 @@ final class DatahikeHarness implements Harness {
   }
 
   /**
-   * A fresh database on {@code backend}. A durable store that cannot be opened is reported as {@link
-   * DatahikeDurable.NotAvailable} (the suites print "not available yet").
+   * A fresh database on {@code backend}. A durable store that cannot be opened is reported as
+   * {@link DatahikeDurable.NotAvailable} (the suites print "not available yet").
    */
   static Db open(Backend backend) throws DatahikeDurable.NotAvailable {
     if (backend.name().equals("memory")) {

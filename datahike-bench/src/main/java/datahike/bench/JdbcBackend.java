@@ -16,11 +16,11 @@ import java.util.Locale;
 import java.util.Properties;
 
 /**
- * The JDBC store ({@code :backend :jdbc}) on the databases its tests use: SQLite and H2 files
- * under the bench work dir, the machine's PostgreSQL (127.0.0.1:5432, user postgres, database
- * test) and MariaDB (127.0.0.1:3306, user root, database test). Each bench database is its own
- * table prefix ({@code :table "<id>"}); the server databases are shared, so clean-up drops exactly
- * the tables named {@code <id>_*}.
+ * The JDBC store ({@code :backend :jdbc}) on the databases its tests use: SQLite and H2 files under
+ * the bench work dir, the machine's PostgreSQL (127.0.0.1:5432, user postgres, database test) and
+ * MariaDB (127.0.0.1:3306, user root, database test). Each bench database is its own table prefix
+ * ({@code :table "<id>"}); the server databases are shared, so clean-up drops exactly the tables
+ * named {@code <id>_*}.
  */
 final class JdbcBackend extends Backend {
   private final Path workDir;
@@ -66,7 +66,12 @@ final class JdbcBackend extends Backend {
               .append(" :dbname \"test\" :user ")
               .append(edn(user()));
     }
-    return sb.append(" :table ").append(edn(id)).append(" :id ").append(edn(id)).append('}').toString();
+    return sb.append(" :table ")
+        .append(edn(id))
+        .append(" :id ")
+        .append(edn(id))
+        .append('}')
+        .toString();
   }
 
   private Path localDir(String id) {
@@ -131,8 +136,11 @@ final class JdbcBackend extends Backend {
   }
 
   private String url() {
-    return "jdbc:" + (name().equals("postgresql") ? "postgresql" : "mariadb") + "://127.0.0.1:"
-        + port() + "/test";
+    return "jdbc:"
+        + (name().equals("postgresql") ? "postgresql" : "mariadb")
+        + "://127.0.0.1:"
+        + port()
+        + "/test";
   }
 
   /** A plain connection to the server database, past the store, with a 3 s connect timeout. */

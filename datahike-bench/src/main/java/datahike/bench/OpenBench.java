@@ -30,8 +30,8 @@ import java.util.stream.Stream;
  * batches of {@link ScaleBench#BATCH} entity maps) is built once and reused while its descriptor
  * {@code open-<N>.properties} is beside it: the descriptor is written last, so a build that was cut
  * short is redone. Then {@link OpenProbe} runs in {@code runs} fresh child JVMs (this JVM's flags
- * and class path), one after another; each times {@code Datahike.connect} and the first result of
- * a point query on the last person loaded, and the parent checks the answer. The table gives the
+ * and class path), one after another; each times {@code Datahike.connect} and the first result of a
+ * point query on the last person loaded, and the parent checks the answer. The table gives the
  * median and range of those, and of the child's wall time (JVM start included).
  */
 final class OpenBench {
@@ -61,7 +61,13 @@ final class OpenBench {
 
   /** What the builder recorded: the database's size, and the entity the probe looks up. */
   record Built(
-      long people, long datoms, long eid, String name, long age, double buildSeconds, boolean now) {}
+      long people,
+      long datoms,
+      long eid,
+      String name,
+      long age,
+      double buildSeconds,
+      boolean now) {}
 
   /** Builds (or reuses) the database of {@code datoms} datoms, probes it, returns the table. */
   static Table run(Path workDir, long datoms, int runs, PrintStream log)
@@ -168,7 +174,11 @@ final class OpenBench {
     Backend.deleteTree(dir);
     Files.createDirectories(dir.getParent());
     int people = (int) ((datoms + People20k.ATTRS_PER_PERSON - 1) / People20k.ATTRS_PER_PERSON);
-    log.printf(Locale.ROOT, "  building %s: %,d people (bulk, batches of %,d)%n", dir, people,
+    log.printf(
+        Locale.ROOT,
+        "  building %s: %,d people (bulk, batches of %,d)%n",
+        dir,
+        people,
         ScaleBench.BATCH);
     List<Person> ps = People20k.generate(people);
     Config cfg = config(dir);
@@ -212,8 +222,7 @@ final class OpenBench {
       p.store(w, "bench open: the database beside this file is complete");
     }
     log.printf(Locale.ROOT, "  built in %.0f s%n", seconds);
-    return new Built(
-        people, personDatoms, eid, lastPerson.name(), lastPerson.age(), seconds, true);
+    return new Built(people, personDatoms, eid, lastPerson.name(), lastPerson.age(), seconds, true);
   }
 
   /** Runs {@link OpenProbe} on {@code dir} in a fresh JVM; returns its stdout. */

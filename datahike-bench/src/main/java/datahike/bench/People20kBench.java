@@ -148,11 +148,10 @@ final class People20kBench {
 
   /** A table cell for a failure: {@code error (Class: first line of the message)}. */
   static String errorStatus(Throwable e) {
-    Throwable shown = e instanceof DatahikeDurable.NotAvailable && e.getCause() != null ? e.getCause() : e;
+    Throwable shown =
+        e instanceof DatahikeDurable.NotAvailable && e.getCause() != null ? e.getCause() : e;
     String msg =
-        shown.getMessage() == null
-            ? ""
-            : ": " + shown.getMessage().lines().findFirst().orElse("");
+        shown.getMessage() == null ? "" : ": " + shown.getMessage().lines().findFirst().orElse("");
     return "error (" + shown.getClass().getSimpleName() + msg + ")";
   }
 

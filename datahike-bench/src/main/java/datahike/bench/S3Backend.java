@@ -5,10 +5,10 @@ import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
 /**
- * The S3 store on s3proxy started in this process ({@link BenchS3Server}, as the store's tests
- * do): one bucket for the run, one key prefix per bench database; closing deletes every object
- * left, the bucket, and stops the server. Figures are loopback HTTP to an in-memory blob store,
- * the store's request pattern without a network's latency.
+ * The S3 store on s3proxy started in this process ({@link BenchS3Server}, as the store's tests do):
+ * one bucket for the run, one key prefix per bench database; closing deletes every object left, the
+ * bucket, and stops the server. Figures are loopback HTTP to an in-memory blob store, the store's
+ * request pattern without a network's latency.
  */
 final class S3Backend extends Backend {
   private static final String BUCKET = "datahike-bench";

@@ -45,11 +45,9 @@ class BackendTest {
       assertThat(b.unavailable()).isNull();
       DatahikeHarness.Db db = DatahikeHarness.open(b);
       try {
-        db.conn.transact(
-            List.of(DatahikeHarness.entityMap(People20k.generate(3).get(0))));
+        db.conn.transact(List.of(DatahikeHarness.entityMap(People20k.generate(3).get(0))));
         db.reconnect(); // a durable database is closed and read back
-        Set<List<Object>> rows =
-            Datahike.q("[:find ?n :where [_ :name ?n]]", db.conn.db());
+        Set<List<Object>> rows = Datahike.q("[:find ?n :where [_ :name ?n]]", db.conn.db());
         assertThat(rows).hasSize(1);
       } finally {
         db.close();
