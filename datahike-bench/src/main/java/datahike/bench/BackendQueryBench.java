@@ -62,20 +62,40 @@ final class BackendQueryBench {
       PrintStream log) {
     warmUp(workDir, plan, people, check, log);
     Map<String, Row> rows = new LinkedHashMap<>();
-    for (String name : backends) {
-      log.println("queries on " + name + ":");
-      try (Backend b = Backend.of(name, workDir)) {
-        String why = b.unavailable();
-        if (why != null) {
-          log.println("  skipped: " + why);
-          rows.put(name, Row.skipped("skipped", "skipped (" + why + ")"));
-          continue;
+    List<Backend> opened = new ArrayList<>();
+    Map<String, Db> dbs = new LinkedHashMap<>();
+    try {
+      for (String name : backends) {
+        log.println("load and cold queries on " + name + ":");
+        Backend b = Backend.of(name, workDir);
+        opened.add(b);
+        Db db = null;
+        try {
+          String why = b.unavailable();
+          if (why != null) {
+            log.println("  skipped: " + why);
+            rows.put(name, Row.skipped("skipped", "skipped (" + why + ")"));
+            continue;
+          }
+          db = DatahikeHarness.open(b);
+          rows.put(name, loadAndCold(db, plan, people, check, log));
+          dbs.put(name, db);
+        } catch (Exception | LinkageError e) {
+          log.println("  " + name + " failed:");
+          e.printStackTrace(log);
+          rows.put(name, Row.skipped("error", People20kBench.errorStatus(e)));
+          if (db != null) {
+            db.close();
+          }
         }
-        rows.put(name, measure(b, plan, people, check, log));
-      } catch (Exception | LinkageError e) {
-        log.println("  " + name + " failed:");
-        e.printStackTrace(log);
-        rows.put(name, Row.skipped("error", People20kBench.errorStatus(e)));
+      }
+      warm(dbs, rows, plan, check, log);
+    } finally {
+      for (Db db : dbs.values()) {
+        db.close();
+      }
+      for (Backend b : opened) {
+        b.close();
       }
     }
     String sampling =
@@ -121,49 +141,68 @@ final class BackendQueryBench {
     }
   }
 
-  private static Row measure(
-      Backend b, Plan plan, List<Person> people, People20k.Check check, PrintStream log)
-      throws Exception {
-    try (Db db = DatahikeHarness.open(b)) {
-      long t0 = System.nanoTime();
-      load(db, people);
-      double loadSeconds = (System.nanoTime() - t0) / 1e9;
-      log.printf(Locale.ROOT, "  load: %.2f s%n", loadSeconds);
-      int n = People20kBench.QUERIES.size();
-      Object[] cold = new Object[n];
-      Object[] warm = new Object[n];
-      List<String> why = new ArrayList<>();
-      for (int i = 0; i < n; i++) {
-        Op q = People20kBench.QUERIES.get(i);
-        try {
-          cold[i] = cold(db, q, plan.coldRuns(), q.expectedRows(check));
-        } catch (Exception | AssertionError e) {
-          log.println("  " + q.label() + " cold failed: " + e);
-          why.add(q.label() + " cold " + People20kBench.errorStatus(e));
-          cold[i] = "error";
-        }
+  /** Loads {@code people} into {@code db} (timed) and runs every query cold. */
+  private static Row loadAndCold(
+      Db db, Plan plan, List<Person> people, People20k.Check check, PrintStream log) {
+    long t0 = System.nanoTime();
+    load(db, people);
+    double loadSeconds = (System.nanoTime() - t0) / 1e9;
+    log.printf(Locale.ROOT, "  load: %.2f s%n", loadSeconds);
+    int n = People20kBench.QUERIES.size();
+    Object[] cold = new Object[n];
+    List<String> why = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      Op q = People20kBench.QUERIES.get(i);
+      try {
+        cold[i] = cold(db, q, plan.coldRuns(), q.expectedRows(check));
+      } catch (Exception | AssertionError e) {
+        log.println("  " + q.label() + " cold failed: " + e);
+        why.add(q.label() + " cold " + People20kBench.errorStatus(e));
+        cold[i] = "error";
       }
-      db.reconnect();
-      for (int i = 0; i < n; i++) {
-        Op q = People20kBench.QUERIES.get(i);
+      log.printf(
+          Locale.ROOT, "  %-9s cold %9s ms%n", q.label(), Table.format(cold[i], Table.Format.MS));
+    }
+    return new Row(null, loadSeconds, cold, new Object[n], why);
+  }
+
+  /**
+   * Every query warm on every loaded database, interleaved query by query (as people20k does across
+   * harnesses), so that drift in the machine's load or the JIT does not favour one backend.
+   */
+  private static void warm(
+      Map<String, Db> dbs,
+      Map<String, Row> rows,
+      Plan plan,
+      People20k.Check check,
+      PrintStream log) {
+    for (Db db : dbs.values()) {
+      db.reconnect(); // the cold rounds' last connection has only that query's nodes cached
+    }
+    for (int i = 0; i < People20kBench.QUERIES.size(); i++) {
+      Op q = People20kBench.QUERIES.get(i);
+      for (Map.Entry<String, Db> e : dbs.entrySet()) {
+        Row r = rows.get(e.getKey());
         try {
-          warm[i] =
+          r.warm()[i] =
               Timing.query(
-                      plan.warm(), call(db, q), q.expectedRows(check), b.name() + " " + q.label())
+                      plan.warm(),
+                      call(e.getValue(), q),
+                      q.expectedRows(check),
+                      e.getKey() + " " + q.label())
                   .medianMs();
-        } catch (Exception | AssertionError e) {
-          log.println("  " + q.label() + " warm failed: " + e);
-          why.add(q.label() + " warm " + People20kBench.errorStatus(e));
-          warm[i] = "error";
+        } catch (Exception | AssertionError ex) {
+          log.println("  " + e.getKey() + " " + q.label() + " warm failed: " + ex);
+          r.why().add(q.label() + " warm " + People20kBench.errorStatus(ex));
+          r.warm()[i] = "error";
         }
         log.printf(
             Locale.ROOT,
-            "  %-9s cold %9s ms  warm %9s ms%n",
+            "  %-10s %-9s warm %9s ms%n",
+            e.getKey(),
             q.label(),
-            Table.format(cold[i], Table.Format.MS),
-            Table.format(warm[i], Table.Format.MS));
+            Table.format(r.warm()[i], Table.Format.MS));
       }
-      return new Row(null, loadSeconds, cold, warm, why);
     }
   }
 
