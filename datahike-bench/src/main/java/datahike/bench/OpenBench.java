@@ -74,7 +74,7 @@ final class OpenBench {
       throws IOException, InterruptedException {
     Path dir = workDir.resolve("open-" + datoms);
     Built b = buildOrReuse(dir, datoms, log);
-    long disk = diskBytes(dir);
+    long[] disk = diskUsage(dir);
     double[] connect = new double[runs];
     double[] first = new double[runs];
     double[] wall = new double[runs];
@@ -123,12 +123,13 @@ final class OpenBench {
     t.note(
         String.format(
             Locale.ROOT,
-            "database: %s, %,d people, %,d person datoms (plus schema and tx datoms), %.1f MiB on"
-                + " disk; %s.",
+            "database: %s, %,d people, %,d person datoms (plus schema and tx datoms), %.1f MiB in"
+                + " %,d files; %s.",
             dir.toAbsolutePath(),
             b.people(),
             b.datoms(),
-            disk / 1048576.0,
+            disk[0] / 1048576.0,
+            disk[1],
             b.now()
                 ? String.format(
                     Locale.ROOT,
@@ -247,9 +248,18 @@ final class OpenBench {
     return out;
   }
 
-  private static long diskBytes(Path dir) throws IOException {
+  /** Bytes and number of the regular files under {@code dir}. */
+  private static long[] diskUsage(Path dir) throws IOException {
     try (Stream<Path> files = Files.walk(dir)) {
-      return files.filter(Files::isRegularFile).mapToLong(f -> f.toFile().length()).sum();
+      long[] bytesAndFiles = new long[2];
+      files
+          .filter(Files::isRegularFile)
+          .forEach(
+              f -> {
+                bytesAndFiles[0] += f.toFile().length();
+                bytesAndFiles[1]++;
+              });
+      return bytesAndFiles;
     }
   }
 }
