@@ -24,12 +24,33 @@ import java.util.Map;
  * <pre>
  * BenchMain [people20k|scale|commit|all] [--quick] [--runs N] [--harness datahike|datomic]
  *           [--sizes 20000,200000] [--out bench/results] [--dir bench/work]
+ * BenchMain commit --backend B[,B...]|all [--quick]
+ * BenchMain backends [--backend B[,B...]|all] [--quick]
+ * BenchMain open [--datoms N] [--runs N] [--quick]
  * BenchMain gen [DIR]      writes people20k.edn/.tsv like people20k-gen.js and prints the checks
  * </pre>
  *
- * <p>{@code --runs N} (people20k): forks N fresh JVMs per harness, interleaved (datahike, datomic,
- * datahike, ...), each with this JVM's flags, and reports the median of the run medians and their
- * range (PEOPLE20K.md section 5, across processes). Without it both harnesses run in this JVM.
+ * <p>Backends B: {@code file memory lmdb sqlite h2 postgresql mariadb redis s3} (see {@link
+ * Backend}); servers are the machine's (PostgreSQL 127.0.0.1:5432 user postgres db test, MariaDB
+ * 127.0.0.1:3306 root db test, Redis 127.0.0.1:6379), S3 is s3proxy started in this JVM. A backend
+ * that cannot run is reported "skipped (why)" in its row. Every database is fresh and deleted
+ * afterwards.
+ *
+ * <ul>
+ *   <li>{@code commit --backend}: the commit suite (1 writer, 16 writers, bulk load) per backend,
+ *       one table, the file store as baseline ({@link BackendCommitBench}). Without {@code
+ *       --backend}, the file store only, next to the fsync probe ({@link CommitBench}).
+ *   <li>{@code backends}: people20k's queries per backend, cold (fresh connection, first call) and
+ *       warm (median after warm-up), the file store as baseline ({@link BackendQueryBench}).
+ *   <li>{@code open}: builds once (reused from the work dir) a file database of N datoms (default
+ *       10,000,000; {@code --quick} 100,000) and times connect + first query result in {@code
+ *       --runs} fresh JVMs (default 5; {@link OpenBench}).
+ * </ul>
+ *
+ * <p>{@code --runs N} (people20k; open: see above): forks N fresh JVMs per harness, interleaved
+ * (datahike, datomic, datahike, ...), each with this JVM's flags, and reports the median of the run
+ * medians and their range (PEOPLE20K.md section 5, across processes). Without it both harnesses run
+ * in this JVM.
  */
 public final class BenchMain {
   /** The Datomic peer version of the side-by-side baseline (see the module pom). */
@@ -53,12 +74,16 @@ public final class BenchMain {
       Path childOut,
       Path out,
       List<Integer> sizes,
+      String backend,
+      long datoms,
       List<String> raw) {
     static Args parse(String[] argv) {
       String suite = "people20k";
       boolean quick = false;
-      int runs = 1;
+      int runs = 0;
       String harness = null;
+      String backend = null;
+      long datoms = 0;
       Path childOut = null;
       Path out = Paths.get("bench", "results");
       List<Integer> sizes = null;
@@ -69,6 +94,8 @@ public final class BenchMain {
           case "--quick" -> quick = true;
           case "--runs" -> runs = Integer.parseInt(value(argv, ++i, a));
           case "--harness" -> harness = value(argv, ++i, a);
+          case "--backend" -> backend = value(argv, ++i, a);
+          case "--datoms" -> datoms = Long.parseLong(value(argv, ++i, a).replace("_", ""));
           case "--child-out" -> childOut = Paths.get(value(argv, ++i, a));
           case "--out" -> out = Paths.get(value(argv, ++i, a));
           case "--dir" -> workDir = Paths.get(value(argv, ++i, a));
@@ -88,13 +115,24 @@ public final class BenchMain {
           }
         }
       }
-      if (!List.of("people20k", "scale", "commit", "all", "gen").contains(suite)) {
+      if (!List.of("people20k", "scale", "commit", "backends", "open", "all", "gen")
+          .contains(suite)) {
         throw new UsageException("unknown suite: " + suite);
+      }
+      if (backend != null) {
+        if (!suite.equals("commit") && !suite.equals("backends")) {
+          throw new UsageException("--backend is for the commit and backends suites");
+        }
+        Backend.parse(backend); // fails early on an unknown name
+      }
+      if (datoms < 0 || (datoms != 0 && !suite.equals("open"))) {
+        throw new UsageException("--datoms N (N > 0) is for the open suite");
       }
       if (harness != null && !People20kBench.SYSTEMS.contains(harness)) {
         throw new UsageException("unknown harness: " + harness);
       }
-      return new Args(suite, quick, runs, harness, childOut, out, sizes, List.of(argv));
+      return new Args(
+          suite, quick, runs, harness, childOut, out, sizes, backend, datoms, List.of(argv));
     }
 
     private static String value(String[] argv, int i, String flag) {
@@ -117,7 +155,12 @@ public final class BenchMain {
           + " datahike|datomic]\n"
           + "             [--sizes 20000,200000,...] [--out DIR (bench/results)] [--dir DIR"
           + " (bench/work)]\n"
-          + "       bench gen [DIR]";
+          + "       bench commit --backend BACKEND[,BACKEND...]|all [--quick]\n"
+          + "       bench backends [--backend BACKEND[,BACKEND...]|all (all)] [--quick]\n"
+          + "       bench open [--datoms N (10000000)] [--runs N (5)] [--quick]\n"
+          + "       bench gen [DIR]\n"
+          + "  BACKEND: "
+          + String.join("|", Backend.NAMES);
 
   /** Runs the command line; exits with 0, 1 on a failed check, 2 on a usage error. */
   public static void main(String[] argv) throws Exception {
@@ -185,14 +228,38 @@ public final class BenchMain {
       List<Harness> hs =
           List.of(
               new DatahikeHarness(),
-              new DatahikeHarness("datahike-file", DatahikeHarness.StoreKind.FILE),
+              new DatahikeHarness("datahike-file", LocalBackend.file(workDir)),
               new DatomicHarness());
       tables.add(ScaleBench.run(hs, sizes, Timing.SCALE, log));
       out.println(tables.get(tables.size() - 1).render());
     }
-    if (all || args.suite().equals("commit")) {
-      tables.add(
-          CommitBench.run(workDir, args.quick() ? CommitBench.QUICK : CommitBench.FULL, log));
+    CommitBench.Plan commitPlan = args.quick() ? CommitBench.QUICK : CommitBench.FULL;
+    if (all || (args.suite().equals("commit") && args.backend() == null)) {
+      tables.add(CommitBench.run(workDir, commitPlan, log));
+      out.println(tables.get(tables.size() - 1).render());
+    }
+    if (args.suite().equals("commit") && args.backend() != null) {
+      tables.add(BackendCommitBench.run(Backend.parse(args.backend()), workDir, commitPlan, log));
+      out.println(tables.get(tables.size() - 1).render());
+    }
+    if (args.suite().equals("backends")) {
+      List<String> backends = Backend.parse(args.backend() == null ? "all" : args.backend());
+      BackendQueryBench.Plan qp = args.quick() ? BackendQueryBench.QUICK : BackendQueryBench.FULL;
+      for (Table t : BackendQueryBench.run(backends, workDir, qp, people, check, log)) {
+        tables.add(t);
+        out.println(t.render());
+      }
+    }
+    if (args.suite().equals("open")) {
+      long datoms =
+          args.datoms() > 0
+              ? args.datoms()
+              : args.quick() ? OpenBench.QUICK_DATOMS : OpenBench.DEFAULT_DATOMS;
+      int runs =
+          args.runs() > 0
+              ? args.runs()
+              : args.quick() ? OpenBench.QUICK_RUNS : OpenBench.DEFAULT_RUNS;
+      tables.add(OpenBench.run(workDir, datoms, runs, log));
       out.println(tables.get(tables.size() - 1).render());
     }
     double loadEnd = loadAverage();
@@ -389,7 +456,7 @@ public final class BenchMain {
     p.put("query_warmup_ms", plan.queryWarmupMs());
     p.put("query_samples", plan.querySamples());
     p.put("query_sample_ms", plan.querySampleMs());
-    p.put("runs", args.runs());
+    p.put("runs", Math.max(1, args.runs()));
     doc.put("plan", p);
     Map<String, Object> data = new LinkedHashMap<>();
     data.put("sha256", check.sha256());

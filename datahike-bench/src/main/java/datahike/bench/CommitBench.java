@@ -45,8 +45,12 @@ final class CommitBench {
 
   private CommitBench() {}
 
-  /** Runs the probe and the durable measurements in {@code workDir}; returns the table. */
+  /**
+   * Runs the probe and the durable measurements on the file store in {@code workDir}; returns the
+   * table.
+   */
   static Table run(Path workDir, Plan plan, PrintStream log) throws IOException {
+    Backend file = LocalBackend.file(workDir);
     Probe probe = probe(workDir, plan.probeWarmup(), plan.probeSyncs());
     log.printf(
         Locale.ROOT,
@@ -76,14 +80,15 @@ final class CommitBench {
         probe,
         log,
         () ->
-            DatahikeDurable.singleWriterCommitsPerSec(people, plan.commits() / 10, plan.commits()));
+            DatahikeDurable.singleWriterCommitsPerSec(
+                file, people, plan.commits() / 10, plan.commits()));
     rate(
         t,
         WRITERS + " concurrent writers",
         "commits/s",
         probe,
         log,
-        () -> DatahikeDurable.concurrentCommitsPerSec(people, WRITERS, plan.perWriter()));
+        () -> DatahikeDurable.concurrentCommitsPerSec(file, people, WRITERS, plan.perWriter()));
     List<Person> bulk = People20k.generate(plan.bulkPeople());
     rate(
         t,
@@ -91,7 +96,7 @@ final class CommitBench {
         "datoms/s",
         probe,
         log,
-        () -> DatahikeDurable.bulkLoadDatomsPerSec(bulk, ScaleBench.BATCH));
+        () -> DatahikeDurable.bulkLoadDatomsPerSec(file, bulk, ScaleBench.BATCH));
     t.note(
         "probe: "
             + probe.syncs()

@@ -1,7 +1,6 @@
 package datahike.bench;
 
 import datahike.bench.DatahikeHarness.Db;
-import datahike.bench.DatahikeHarness.StoreKind;
 import datahike.bench.People20k.Person;
 import java.util.ArrayList;
 import java.util.List;
@@ -10,10 +9,10 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 /**
- * The durable-commit measurements of the {@code commit} suite on datahike-java with the file store:
- * single-writer commits/s, concurrent-writer commits/s, bulk load datoms/s. Each opens a fresh
- * database under the bench work directory (beside the fsync probe's temp dir) and deletes it
- * afterwards.
+ * The durable-commit measurements of the {@code commit} suite on datahike-java, on a given {@link
+ * Backend} (the file store by default): single-writer commits/s, concurrent-writer commits/s, bulk
+ * load datoms/s. Each opens a fresh database (local backends: under the bench work directory,
+ * beside the fsync probe's temp dir) and deletes it afterwards.
  *
  * <p>Until the durable store lands, opening the database fails and each measurement throws {@link
  * NotAvailable}, which the suite prints as "not available yet".
@@ -28,16 +27,13 @@ final class DatahikeDurable {
 
   private DatahikeDurable() {}
 
-  private static Db open() throws NotAvailable {
-    return DatahikeHarness.open(StoreKind.FILE);
-  }
-
   /**
    * Commits/s of one writer: {@code warmup} then {@code n} transactions of one person entity each
    * (5 datoms), each durable when {@code transact} returns.
    */
-  static double singleWriterCommitsPerSec(List<Person> people, int warmup, int n) throws Exception {
-    try (Db db = open()) {
+  static double singleWriterCommitsPerSec(Backend backend, List<Person> people, int warmup, int n)
+      throws Exception {
+    try (Db db = DatahikeHarness.open(backend)) {
       for (int i = 0; i < warmup; i++) {
         db.conn.transact(List.of(DatahikeHarness.entityMap(people.get(i % people.size()))));
       }
@@ -54,9 +50,9 @@ final class DatahikeDurable {
    * Commits/s of {@code writers} threads on one connection, each committing {@code perWriter}
    * one-person transactions; the figure is all commits over the wall time of the slowest.
    */
-  static double concurrentCommitsPerSec(List<Person> people, int writers, int perWriter)
-      throws Exception {
-    try (Db db = open()) {
+  static double concurrentCommitsPerSec(
+      Backend backend, List<Person> people, int writers, int perWriter) throws Exception {
+    try (Db db = DatahikeHarness.open(backend)) {
       ExecutorService pool = Executors.newFixedThreadPool(writers);
       try {
         List<Future<?>> fs = new ArrayList<>();
@@ -84,8 +80,9 @@ final class DatahikeDurable {
   }
 
   /** Datoms/s of loading {@code people} in transactions of {@code batch} entity maps. */
-  static double bulkLoadDatomsPerSec(List<Person> people, int batch) throws Exception {
-    try (Db db = open()) {
+  static double bulkLoadDatomsPerSec(Backend backend, List<Person> people, int batch)
+      throws Exception {
+    try (Db db = DatahikeHarness.open(backend)) {
       List<List<Object>> txs = new ArrayList<>();
       for (int i = 0; i < people.size(); i += batch) {
         List<Object> tx = new ArrayList<>();

@@ -25,11 +25,11 @@ import java.util.stream.Stream;
  * people20k on datahike-java through its public API ({@code datahike.Datahike}), the same
  * operations and the same data as {@link DatomicHarness}.
  *
- * <p>Each database is fresh ({@code :memory} with a new {@code :id}, or {@code :file} with a new
- * directory under the bench work dir; see {@link StoreKind}), with {@code :schema-flexibility
- * :write} and {@code :keep-history? false}. Entity maps ({@code Map<Keyword, Object>}) are built
- * once per people list outside the timers; queries are read from EDN once per op and passed as
- * data. {@code init} is N/A until the facade has a bulk constructor from prepared datoms.
+ * <p>Each database is fresh (a new id on the harness's {@link Backend}: {@code :memory} for
+ * people20k, the file store for scale), with {@code :schema-flexibility :write} and {@code
+ * :keep-history? false}. Entity maps ({@code Map<Keyword, Object>}) are built once per people list
+ * outside the timers; queries are read from EDN once per op and passed as data. {@code init} is N/A
+ * until the facade has a bulk constructor from prepared datoms.
  */
 final class DatahikeHarness implements Harness {
   private static final Keyword DB_ID = Keyword.of("db/id");
@@ -58,26 +58,19 @@ final class DatahikeHarness implements Harness {
   private static final AtomicInteger DB_SEQ = new AtomicInteger();
 
   private final String name;
-  private final StoreKind store;
+  private final Backend backend;
   private List<Person> mapsFor;
   private List<Object> maps;
 
-  /** Where the databases live. */
-  enum StoreKind {
-    /** {@code {:backend :memory :id "..."}}. */
-    MEMORY,
-    /** {@code {:backend :file :path "..."}}, under the bench work directory. */
-    FILE
-  }
-
   /** The in-memory harness of people20k. */
   DatahikeHarness() {
-    this("datahike", StoreKind.MEMORY);
+    this("datahike", LocalBackend.memory());
   }
 
-  DatahikeHarness(String name, StoreKind store) {
+  /** A harness named {@code name} whose databases live on {@code backend}. */
+  DatahikeHarness(String name, Backend backend) {
     this.name = name;
-    this.store = store;
+    this.backend = backend;
   }
 
   @Override
@@ -91,33 +84,48 @@ final class DatahikeHarness implements Harness {
     return op == Op.INIT ? "N/A (no bulk init API yet)" : null;
   }
 
-  /** The config of a fresh database. */
-  static Config config(StoreKind store, String id) {
-    String storeEdn =
-        switch (store) {
-          case MEMORY -> "{:backend :memory :id \"" + id + "\"}";
-          case FILE -> "{:backend :file :path \"" + BenchMain.workDir().resolve(id) + "\"}";
-        };
+  /** The config of the database {@code id} on {@code backend}. */
+  static Config config(Backend backend, String id) {
     return Config.parse(
-        "{:store " + storeEdn + " :schema-flexibility :write :keep-history? false}");
+        "{:store " + backend.storeEdn(id) + " :schema-flexibility :write :keep-history? false}");
+  }
+
+  /** A fresh database id, unique in this run and usable as a table or key prefix. */
+  static String newId() {
+    return "bench_" + ProcessHandle.current().pid() + "_" + DB_SEQ.incrementAndGet();
   }
 
   /** A fresh database with the schema; closing deletes it. */
   static final class Db implements AutoCloseable {
+    final Backend backend;
+    final String id;
     final Config cfg;
-    final Connection conn;
     final Path dir;
 
-    Db(StoreKind store) {
-      String id = "people-" + ProcessHandle.current().pid() + "-" + DB_SEQ.incrementAndGet();
-      dir = store == StoreKind.FILE ? BenchMain.workDir().resolve(id) : null;
-      cfg = config(store, id);
+    /** The open connection; {@link #reconnect} replaces it. */
+    Connection conn;
+
+    Db(Backend backend) {
+      this.backend = backend;
+      id = newId();
+      cfg = config(backend, id);
+      dir = backend.dir(id);
       Datahike.createDatabase(cfg);
       conn = Datahike.connect(cfg);
       conn.transact(SCHEMA_EDN);
     }
 
-    /** Total size of the files under the database's directory; -1 in memory. */
+    /**
+     * Closes the connection and opens a new one: the last connection closing closes the database,
+     * so the new one starts with empty caches (an in-memory database stays as it is).
+     */
+    Connection reconnect() {
+      conn.close();
+      conn = Datahike.connect(cfg);
+      return conn;
+    }
+
+    /** Total size of the files under the database's directory; -1 without one (memory, servers). */
     long diskBytes() {
       if (dir == null) {
         return -1;
@@ -137,6 +145,7 @@ final class DatahikeHarness implements Harness {
       }
     }
 
+    /** Closes the connection, deletes the database and removes what its deletion left. */
     @Override
     public void close() {
       try {
@@ -144,7 +153,21 @@ final class DatahikeHarness implements Harness {
       } catch (Exception e) {
         throw new IllegalStateException("closing " + cfg + " failed", e);
       } finally {
-        Datahike.deleteDatabase(cfg);
+        try {
+          Datahike.deleteDatabase(cfg);
+        } finally {
+          String left = backend.cleanUp(id);
+          if (left != null) {
+            System.err.println(
+                "  note: "
+                    + backend.name()
+                    + " deletion of "
+                    + id
+                    + " left "
+                    + left
+                    + " (removed)");
+          }
+        }
       }
     }
   }
@@ -173,15 +196,15 @@ final class DatahikeHarness implements Harness {
   }
 
   /**
-   * A fresh database in {@code store}. A durable store that cannot be opened is reported as {@link
-   * DatahikeDurable.NotAvailable} (the suites print "not available yet").
+   * A fresh database on {@code backend}. A durable store that cannot be opened is reported as
+   * {@link DatahikeDurable.NotAvailable} (the suites print "not available yet").
    */
-  static Db open(StoreKind store) throws DatahikeDurable.NotAvailable {
-    if (store == StoreKind.MEMORY) {
-      return new Db(store);
+  static Db open(Backend backend) throws DatahikeDurable.NotAvailable {
+    if (backend.name().equals("memory")) {
+      return new Db(backend);
     }
     try {
-      return new Db(store);
+      return new Db(backend);
     } catch (RuntimeException | LinkageError e) {
       throw new DatahikeDurable.NotAvailable(e);
     }
@@ -190,7 +213,7 @@ final class DatahikeHarness implements Harness {
   @Override
   public WriteTrial prepare(Op op, List<Person> people) throws Exception {
     List<Object> ms = maps(people);
-    Db db = open(store);
+    Db db = open(backend);
     Connection conn = db.conn;
     return switch (op) {
       case ADD_1 -> trial(db, () -> add1(conn, people));
@@ -259,7 +282,7 @@ final class DatahikeHarness implements Harness {
 
   @Override
   public List<QueryTarget> load(List<Person> people, int batch) throws Exception {
-    Db db = open(store);
+    Db db = open(backend);
     List<Object> tx = new ArrayList<>(batch);
     for (int i = 0; i < people.size(); i++) {
       tx.add(entityMap(people.get(i)));

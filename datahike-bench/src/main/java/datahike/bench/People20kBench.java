@@ -143,8 +143,16 @@ final class People20kBench {
   private static Cell failed(Harness h, String what, Throwable e, PrintStream log) {
     log.println(h.name() + " " + what + " failed:");
     e.printStackTrace(log);
-    String msg = e.getMessage() == null ? "" : ": " + e.getMessage().lines().findFirst().orElse("");
-    return Cell.status("error (" + e.getClass().getSimpleName() + msg + ")");
+    return Cell.status(errorStatus(e));
+  }
+
+  /** A table cell for a failure: {@code error (Class: first line of the message)}. */
+  static String errorStatus(Throwable e) {
+    Throwable shown =
+        e instanceof DatahikeDurable.NotAvailable && e.getCause() != null ? e.getCause() : e;
+    String msg =
+        shown.getMessage() == null ? "" : ": " + shown.getMessage().lines().findFirst().orElse("");
+    return "error (" + shown.getClass().getSimpleName() + msg + ")";
   }
 
   private static void progress(PrintStream log, String harness, String row, Cell c) {
