@@ -122,7 +122,7 @@ final class Executor {
         || !(ctx.source(p0.src()) instanceof Db db)) {
       return null;
     }
-    PatternOps.Resolved r0 = resolved.computeIfAbsent(p0, k -> new PatternOps.Resolved(p0, db));
+    PatternOps.Resolved r0 = resolve(ctx, p0, db, resolved);
     Symbol ev = EntityWalk.entityVar(ctx, r0);
     if (ev == null) {
       return null;
@@ -143,7 +143,7 @@ final class Executor {
           || !java.util.Objects.equals(p.src(), p0.src())) {
         continue;
       }
-      PatternOps.Resolved r = resolved.computeIfAbsent(p, k -> new PatternOps.Resolved(p, db));
+      PatternOps.Resolved r = resolve(ctx, p, db, resolved);
       Symbol f = EntityWalk.fresh(r);
       if (EntityWalk.entityVar(ctx, r) == ev
           && (f == null || !fresh.contains(f))
@@ -155,6 +155,36 @@ final class Executor {
       }
     }
     return out.size() >= 2 ? out : null;
+  }
+
+  /**
+   * The pattern resolved against {@code db}, its single-valued variables ({@link Context#single})
+   * as constants; cached per clause until more of its variables become single-valued.
+   */
+  static PatternOps.Resolved resolve(
+      Context ctx, Clause.Pattern p, Db db, Map<Clause, PatternOps.Resolved> cache) {
+    List<Term> ts = p.terms();
+    Object[] vals = null;
+    int mask = 0;
+    for (int i = 0; i < ts.size() && i < 5; i++) {
+      Symbol v = ts.get(i).var();
+      Object val = v == null ? null : ctx.single(v);
+      // A list other than a lookup ref is no pattern constant (the pattern would reject it).
+      if (val == null || (i == 2 && val instanceof List<?> l && l.size() != 2)) {
+        continue;
+      }
+      if (vals == null) {
+        vals = new Object[5];
+      }
+      vals[i] = val;
+      mask |= 1 << i;
+    }
+    PatternOps.Resolved r = cache.get(p);
+    if (r == null || r.singleMask != mask) {
+      r = new PatternOps.Resolved(p, db, vals, mask);
+      cache.put(p, r);
+    }
+    return r;
   }
 
   // ---- textual join variables of `not`
@@ -273,7 +303,7 @@ final class Executor {
     if (c instanceof Clause.Pattern p) {
       Object src = ctx.source(p.src());
       if (src instanceof Db db) {
-        PatternOps.Resolved r = resolved.computeIfAbsent(c, k -> new PatternOps.Resolved(p, db));
+        PatternOps.Resolved r = resolve(ctx, p, db, resolved);
         Object[] range = range(ctx, r, clauses, done);
         return PatternOps.estimate(r, ctx, range != null);
       }
@@ -422,7 +452,7 @@ final class Executor {
     if (c instanceof Clause.Pattern p) {
       Object src = ctx.source(p.src());
       if (src instanceof Db db) {
-        PatternOps.Resolved r = resolved.computeIfAbsent(c, k -> new PatternOps.Resolved(p, db));
+        PatternOps.Resolved r = resolve(ctx, p, db, resolved);
         Object[] range = range(ctx, r, clauses, done);
         Object from = range == null ? null : range[0];
         Object to = range == null ? null : range[1];

@@ -132,7 +132,7 @@ class QueryTest {
 
   @Test
   void explain_listsStepsWithEstimatesAndActuals() {
-    MemDb db = people(100);
+    MemDb db = people(400);
     List<Map<Keyword, Object>> steps =
         Query.explain(
             edn("[:find ?e ?a :where [?e :age ?a] [?e :name \"Ivan\"]]"),
@@ -141,6 +141,65 @@ class QueryTest {
     assertThat(steps).hasSize(2);
     assertThat(steps.get(0).get(Keyword.of("clause"))).isEqualTo("[?e :name \"Ivan\"]");
     assertThat(steps.get(1).get(Keyword.of("strategy"))).isEqualTo(Keyword.of("lookup"));
+    assertThat(steps.get(1).get(Keyword.of("actual-rows"))).isEqualTo(4L);
+  }
+
+  private static Map<Keyword, Object> onlyStep(String query, Object... inputs) {
+    List<Map<Keyword, Object>> steps = Query.explain(edn(query), list(inputs), QueryOptions.DEFAULTS);
+    assertThat(steps).hasSize(1);
+    return steps.get(0);
+  }
+
+  @Test
+  void scalarInput_inValuePosition_runsAsTheConstantWould() {
+    MemDb db = people(400);
+    String literal = "[:find ?e :where [?e :name \"Ivan\"]]";
+    String input = "[:find ?e :in $ ?n :where [?e :name ?n]]";
+    Map<Keyword, Object> byLiteral = onlyStep(literal, db);
+    Map<Keyword, Object> byInput = onlyStep(input, db, "Ivan");
+    assertThat(byInput.get(Keyword.of("strategy"))).isEqualTo(byLiteral.get(Keyword.of("strategy")));
+    assertThat(byInput.get(Keyword.of("estimated-rows"))).isEqualTo(4L);
+    assertThat(q(input, db, "Ivan")).isEqualTo(q(literal, db));
+    // The input variable is still part of the result.
+    assertThat(Q.coll(q("[:find ?e ?n :in $ ?n :where [?e :name ?n]]", db, "Ivan")))
+        .containsExactlyInAnyOrder(
+            list(100L, "Ivan"), list(200L, "Ivan"), list(300L, "Ivan"), list(400L, "Ivan"));
+  }
+
+  @Test
+  void scalarInput_inEntityPosition_andNoMatch_andNil() {
+    MemDb db = people(400);
+    assertThat(Q.coll(q("[:find ?a :in $ ?e :where [?e :age ?a]]", db, 7L))).containsExactly(list(7L));
+    assertThat(Q.coll(q("[:find ?e :in $ ?n :where [?e :name ?n]]", db, "nobody"))).isEmpty();
+    assertThat(Q.coll(q("[:find ?e :in $ ?n :where [?e :name ?n]]", db, (Object) null))).isEmpty();
+    // A string names no entity: no match, as with a bound relation.
+    assertThat(Q.coll(q("[:find ?a :in $ ?e :where [?e :age ?a]]", db, "x"))).isEmpty();
+  }
+
+  @Test
+  void tupleInput_bindsEachPositionAsAConstant() {
+    MemDb db = people(400);
+    List<Map<Keyword, Object>> steps =
+        Query.explain(
+            edn("[:find ?e :in $ [?n ?a] :where [?e :name ?n] [?e :age ?a]]"),
+            list(db, list("Ivan", 20L)),
+            QueryOptions.DEFAULTS);
+    // Both patterns are estimated by their constants' counts: 4 Ivans beat the 5 aged 20.
+    assertThat(steps.get(0).get(Keyword.of("estimated-rows"))).isEqualTo(4L);
     assertThat(steps.get(1).get(Keyword.of("actual-rows"))).isEqualTo(1L);
+    assertThat(Q.coll(q("[:find ?e :in $ [?n ?a] :where [?e :name ?n] [?e :age ?a]]", db, list("Ivan", 20L))))
+        .containsExactly(list(200L));
+  }
+
+  @Test
+  void collectionInput_fewValues_looksUpEachValue_withExactEstimate() {
+    MemDb db = people(400);
+    Map<Keyword, Object> step =
+        onlyStep("[:find ?e :in $ [?n ...] :where [?e :name ?n]]", db, list("Ivan", "P7", "none"));
+    assertThat(step.get(Keyword.of("strategy"))).isEqualTo(Keyword.of("lookup"));
+    assertThat(step.get(Keyword.of("estimated-rows"))).isEqualTo(5L);
+    assertThat(step.get(Keyword.of("actual-rows"))).isEqualTo(5L);
+    assertThat(Q.coll(q("[:find ?e :in $ [?n ...] :where [?e :name ?n]]", db, list("Ivan", "P7", "none"))))
+        .containsExactlyInAnyOrder(list(7L), list(100L), list(200L), list(300L), list(400L));
   }
 }
