@@ -71,6 +71,16 @@ public final class Query {
     ParsedQuery q = QueryParser.parse(query);
     long timeout = opts.timeoutMs() > 0 ? opts.timeoutMs() : q.timeoutMs();
     Deadline deadline = timeout > 0 ? new Deadline(timeout) : Deadline.NONE;
+    Deadline outer = deadline.install();
+    try {
+      return run(q, inputs, opts, st, deadline);
+    } finally {
+      Deadline.restore(outer);
+    }
+  }
+
+  private static Object run(
+      ParsedQuery q, List<Object> inputs, QueryOptions opts, QueryStats st, Deadline deadline) {
     Map<Symbol, Object> sources = new HashMap<>();
     Map<Symbol, Object> scalars = new HashMap<>();
     RuleSet rules = RuleSet.EMPTY;
