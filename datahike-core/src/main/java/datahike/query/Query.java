@@ -41,7 +41,8 @@ public final class Query {
    * Runs the query and describes how it ran: one map per executed clause, in execution order,
    * with {@code :clause}, {@code :depth} (0 for the top level, more inside rules), {@code
    * :strategy} (scan, range-scan, lookup, entity-walk, hash-join, range-hash-join, filter,
-   * function, anti-join, union, rule), {@code :estimated-rows} (the planner's estimate when it
+   * range-bound: a comparison the range scan before it answered, function, anti-join, union,
+   * rule), {@code :estimated-rows} (the planner's estimate when it
    * chose the clause), {@code :actual-rows} (the size of the relation the clause produced) and
    * {@code :time-us}. The clauses of one entity walk ran as one step: each is listed, with the
    * step's rows, and the step's time on the first.

@@ -202,4 +202,59 @@ class QueryTest {
     assertThat(Q.coll(q("[:find ?e :in $ [?n ...] :where [?e :name ?n]]", db, list("Ivan", "P7", "none"))))
         .containsExactlyInAnyOrder(list(7L), list(100L), list(200L), list(300L), list(400L));
   }
+
+  /** Salaries 0, 1000, ... 99000, typed long when {@code typed}; plus a string salary untyped. */
+  private static MemDb salaries(boolean typed) {
+    MemDbBuilder b = new MemDbBuilder(!typed);
+    if (typed) {
+      b.schema((Map<?, ?>) edn("{:salary {:db/valueType :db.type/long}}"));
+    }
+    List<Object> tx = new ArrayList<>();
+    for (long i = 0; i < 100; i++) {
+      tx.add(edn("{:salary " + i * 1000 + "}"));
+    }
+    if (!typed) {
+      tx.add(edn("{:salary \"50000\"}"));
+    }
+    b.transact(tx);
+    return b.build();
+  }
+
+  private static List<Object> strategies(String query, Object... inputs) {
+    List<Object> out = new ArrayList<>();
+    for (Map<Keyword, Object> step : Query.explain(edn(query), list(inputs), QueryOptions.DEFAULTS)) {
+      out.add(step.get(Keyword.of("strategy")));
+    }
+    return out;
+  }
+
+  @Test
+  void comparison_onALongAttribute_isAnsweredByTheRangeScan() {
+    MemDb db = salaries(true);
+    String strict = "[:find ?s :in $ ?min :where [?e :salary ?s] [(> ?s ?min)]]";
+    assertThat(strategies(strict, db, 50000L))
+        .containsExactly(Keyword.of("range-scan"), Keyword.of("range-bound"));
+    assertThat(Q.coll(q(strict, db, 50000L))).hasSize(49).doesNotContain(list(50000L));
+    assertThat(Q.coll(q("[:find ?s :where [?e :salary ?s] [(<= ?s 2000)]]", db)))
+        .containsExactlyInAnyOrder(list(0L), list(1000L), list(2000L));
+    assertThat(Q.coll(q("[:find ?s :where [?e :salary ?s] [(< 97000 ?s)]]", db)))
+        .containsExactlyInAnyOrder(list(98000L), list(99000L));
+    assertThat(Q.coll(q("[:find ?s :where [?e :salary ?s] [(> ?s 9223372036854775807)]]", db)))
+        .isEmpty();
+  }
+
+  @Test
+  void comparison_notProvenByTheRange_stillFilters() {
+    MemDb untyped = salaries(false);
+    // Values of any type: the range only narrows the scan, the filter decides.
+    assertThat(strategies("[:find ?s :where [?e :salary ?s] [(> ?s 50000)]]", untyped))
+        .containsExactly(Keyword.of("range-scan"), Keyword.of("filter"));
+    assertThat(Q.coll(q("[:find ?s :where [?e :salary ?s] [(> ?s 97000)]]", untyped)))
+        .containsExactlyInAnyOrder(list(98000L), list(99000L));
+    MemDb typed = salaries(true);
+    // A double bound, or a chain of three, is not answered by the range alone.
+    assertThat(strategies("[:find ?s :where [?e :salary ?s] [(> ?s 50000.5)]]", typed))
+        .containsExactly(Keyword.of("range-scan"), Keyword.of("filter"));
+    assertThat(Q.coll(q("[:find ?s :where [?e :salary ?s] [(< 5 3 ?s)]]", typed))).isEmpty();
+  }
 }
