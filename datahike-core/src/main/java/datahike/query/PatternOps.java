@@ -379,7 +379,8 @@ final class PatternOps {
         }
         for (Datom d : found) {
           ctx.deadline.tick();
-          if (!boundMatch(l, d, nb)) {
+          // The search matched the bound e, a, v and tx already: only a bound added flag is left.
+          if (l.kind[4] == BOUND && !Values.equal(d.added(), nb[4])) {
             continue;
           }
           Object[] res = matchNew(r, l, d, row, row.length, true);
@@ -497,15 +498,6 @@ final class PatternOps {
           return false;
         }
         nb[i] = v;
-      }
-    }
-    return true;
-  }
-
-  private static boolean boundMatch(Layout l, Datom d, Object[] nb) {
-    for (int i = 0; i < 5; i++) {
-      if (l.kind[i] == BOUND && !Values.equal(norm(d, i), nb[i])) {
-        return false;
       }
     }
     return true;
