@@ -600,19 +600,52 @@ public final class DatomTree {
       Node l = leaf;
       // The first match lies in this leaf when its first key is less and its last not less; when
       // the datom before the current position is already less (keys sought in ascending order),
-      // the search starts there.
-      if (l != null && l.len > 0 && cmpTo(l.keys[l.len - 1]) >= 0) {
-        if (pos > 0 && pos <= l.len && cmpTo(l.keys[pos - 1]) < 0) {
-          pos = boundFrom(l, pos);
-          return;
-        }
-        if (cmpTo(l.keys[0]) < 0) {
-          pos = boundFrom(l, 0);
-          return;
+      // the search starts there. A key just past this leaf usually lies in the next one, reached
+      // through the parent on the path instead of from the root.
+      if (l != null && l.len > 0) {
+        if (cmpTo(l.keys[l.len - 1]) >= 0) {
+          if (pos > 0 && pos <= l.len && cmpTo(l.keys[pos - 1]) < 0) {
+            pos = boundFrom(l, pos);
+            return;
+          }
+          if (cmpTo(l.keys[0]) < 0) {
+            pos = boundFrom(l, 0);
+            return;
+          }
+        } else {
+          Node next = nextLeaf();
+          if (next == null || (next.len > 0 && cmpTo(next.keys[next.len - 1]) >= 0)) {
+            leaf = next;
+            pos = next == null ? 0 : boundFrom(next, 0);
+            return;
+          }
         }
       }
-      leaf = descend(key);
+      leaf = descendTo();
       pos = leaf == null ? 0 : boundFrom(leaf, 0);
+    }
+
+    /** {@link #descend} to the sought key, comparing as {@link #cmpTo} does. */
+    private Node descendTo() {
+      depth = -1;
+      Node n = load(root);
+      if (n == null) return null;
+      while (!n.isLeaf()) {
+        // The first child whose max is not less than the key, else the last.
+        int lo = 0;
+        int hi = n.len - 1;
+        Datom[] keys = n.keys;
+        while (lo < hi) {
+          int mid = (lo + hi) >>> 1;
+          if (cmpTo(keys[mid]) < 0) lo = mid + 1;
+          else hi = mid;
+        }
+        depth++;
+        path[depth] = n;
+        idx[depth] = lo;
+        n = load(n.kids[lo]);
+      }
+      return n;
     }
 
     /** The next datom equal to the sought key (its wildcards match anything), or null. */
