@@ -42,9 +42,8 @@ public final class Query {
    * with {@code :clause}, {@code :depth} (0 for the top level, more inside rules), {@code
    * :strategy} (scan, range-scan, lookup, entity-walk, hash-join, range-hash-join, filter,
    * range-bound: a comparison the range scan before it answered, function, anti-join, union,
-   * rule), {@code :estimated-rows} (the planner's estimate when it
-   * chose the clause), {@code :actual-rows} (the size of the relation the clause produced) and
-   * {@code :time-us}. The clauses of one entity walk ran as one step: each is listed, with the
+   * rule), {@code :estimated-rows} (the planner's estimate when it chose the clause), {@code
+   * :actual-rows} (the size of the relation the clause produced) and {@code :time-us}. The clauses of one entity walk ran as one step: each is listed, with the
    * step's rows, and the step's time on the first.
    */
   public static List<Map<Keyword, Object>> explain(
