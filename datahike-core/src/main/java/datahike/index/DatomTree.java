@@ -570,23 +570,82 @@ public final class DatomTree {
     private Node leaf;
     private int pos;
     private Datom to;
+    /*
+     * How the sought key compares: GENERAL through the tree's order; ENTITY (EAVT, only e given)
+     * and ATTR_ENTITY (AEVT, a and e given) on primitives, since the per-entity probes of a join
+     * compare a datom at every step of the binary search and of next(), and the order's compare
+     * is a megamorphic call (three enum constants) that the JIT does not inline.
+     */
+    private static final int GENERAL = 0;
+    private static final int ENTITY = 1;
+    private static final int ATTR_ENTITY = 2;
+    private int mode;
+    private long toE;
+    private int toA;
 
     private Seeker() {}
 
     /** Positions at the first datom not less than {@code key}; {@link #next} yields up to it. */
     public void seek(Datom key) {
       to = key;
+      toE = key.e;
+      toA = key.a;
+      boolean prefix = key.e >= 0 && key.v == null && (!temporal || key.tx() == 0);
+      mode =
+          !prefix
+              ? GENERAL
+              : order == DatomOrder.EAVT && key.a == 0
+                  ? ENTITY
+                  : order == DatomOrder.AEVT && key.a != 0 ? ATTR_ENTITY : GENERAL;
       Node l = leaf;
-      // The first match lies in this leaf when its first key is less and its last not less.
-      if (l != null
-          && l.len > 0
-          && cmp(l.keys[0], key) < 0
-          && cmp(l.keys[l.len - 1], key) >= 0) {
-        pos = bound(l, key, false);
-        return;
+      // The first match lies in this leaf when its first key is less and its last not less; when
+      // the datom before the current position is already less (keys sought in ascending order),
+      // the search starts there. A key just past this leaf usually lies in the next one, reached
+      // through the parent on the path instead of from the root.
+      if (l != null && l.len > 0) {
+        if (cmpTo(l.keys[l.len - 1]) >= 0) {
+          if (pos > 0 && pos <= l.len && cmpTo(l.keys[pos - 1]) < 0) {
+            pos = boundFrom(l, pos);
+            return;
+          }
+          if (cmpTo(l.keys[0]) < 0) {
+            pos = boundFrom(l, 0);
+            return;
+          }
+        } else {
+          Node next = nextLeaf();
+          if (next == null || (next.len > 0 && cmpTo(next.keys[next.len - 1]) >= 0)) {
+            leaf = next;
+            pos = next == null ? 0 : boundFrom(next, 0);
+            return;
+          }
+        }
       }
-      leaf = descend(key);
-      pos = leaf == null ? 0 : bound(leaf, key, false);
+      leaf = descendTo();
+      pos = leaf == null ? 0 : boundFrom(leaf, 0);
+    }
+
+    /** {@link #descend} to the sought key, comparing as {@link #cmpTo} does. */
+    private Node descendTo() {
+      depth = -1;
+      Node n = load(root);
+      if (n == null) return null;
+      while (!n.isLeaf()) {
+        // The first child whose max is not less than the key, else the last.
+        int lo = 0;
+        int hi = n.len - 1;
+        Datom[] keys = n.keys;
+        while (lo < hi) {
+          int mid = (lo + hi) >>> 1;
+          if (cmpTo(keys[mid]) < 0) lo = mid + 1;
+          else hi = mid;
+        }
+        depth++;
+        path[depth] = n;
+        idx[depth] = lo;
+        n = load(n.kids[lo]);
+      }
+      return n;
     }
 
     /** The next datom equal to the sought key (its wildcards match anything), or null. */
@@ -597,12 +656,39 @@ public final class DatomTree {
       }
       if (leaf == null || to == null) return null;
       Datom d = leaf.keys[pos];
-      if (cmp(d, to) > 0) {
+      if (cmpTo(d) > 0) {
         to = null;
         return null;
       }
       pos++;
       return d;
+    }
+
+    /** {@code x} compared with the sought key, as the tree's order would. */
+    private int cmpTo(Datom x) {
+      switch (mode) {
+        case ENTITY:
+          return Long.compare(x.e, toE);
+        case ATTR_ENTITY:
+          {
+            int c = DatomOrder.cmpA(x.a, toA);
+            return c != 0 ? c : Long.compare(x.e, toE);
+          }
+        default:
+          return cmp(x, to);
+      }
+    }
+
+    /** The first index from {@code lo} whose key is not less than the sought key. */
+    private int boundFrom(Node n, int lo) {
+      int hi = n.len;
+      Datom[] keys = n.keys;
+      while (lo < hi) {
+        int mid = (lo + hi) >>> 1;
+        if (cmpTo(keys[mid]) < 0) lo = mid + 1;
+        else hi = mid;
+      }
+      return lo;
     }
   }
 

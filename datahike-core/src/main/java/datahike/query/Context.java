@@ -4,6 +4,7 @@ import datahike.DatahikeException;
 import datahike.edn.Symbol;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -24,6 +25,8 @@ final class Context {
   final Clause deltaClause;
 
   final List<Relation> rels = new ArrayList<>();
+  /** Variables found single-valued (see {@link #single}), with their value. */
+  private final Map<Symbol, Object> singles = new HashMap<>(4);
   /** Set once a relation came out empty: the conjunction has no solution. */
   boolean empty;
   /** True inside {@code not}: rule calls there need complete (stratified) answers. */
@@ -103,6 +106,27 @@ final class Context {
       }
     }
     return null;
+  }
+
+  /**
+   * The value of {@code var} when it has exactly one (non-nil) value here: its relation has one
+   * row. A variable keeps that single value for the rest of the evaluation (joins only drop or
+   * repeat rows), so it is remembered even after its relation is joined with others.
+   */
+  Object single(Symbol var) {
+    Object known = singles.get(var);
+    if (known != null) {
+      return known;
+    }
+    Relation r = relationOf(var);
+    if (r == null || r.size() != 1) {
+      return null;
+    }
+    Object v = r.rows.get(0)[r.indexOf(var)];
+    if (v != null) {
+      singles.put(var, v);
+    }
+    return v;
   }
 
   /** The product of the sizes of the relations holding any of {@code vars} (1 when none). */

@@ -2,6 +2,7 @@ package datahike.query;
 
 import datahike.DatahikeException;
 import datahike.db.Db;
+import datahike.edn.Keyword;
 import datahike.edn.Symbol;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -87,11 +88,22 @@ final class Executor {
         continue;
       }
       if (!ctx.empty) {
+        boolean[] before = done.clone();
         long t0 = System.nanoTime();
         String how = exec(ctx, c, notJoins, resolved, clauses, done);
+        long ns = System.nanoTime() - t0;
         if (ctx.stats != null) {
-          long ns = System.nanoTime() - t0;
           ctx.stats.add(depth, c.form(), how, bestCost, ctx.empty ? 0 : maxRows(ctx), ns);
+        }
+        for (int i = 0; i < n; i++) {
+          if (done[i] && !before[i]) {
+            // A comparison answered by the range scan: listed, with the scan's rows.
+            step++;
+            if (ctx.stats != null) {
+              ctx.stats.add(
+                  depth, clauses.get(i).form(), "range-bound", -2, ctx.empty ? 0 : maxRows(ctx), 0);
+            }
+          }
         }
       }
       ClauseParser.collectBound(c, bound);
@@ -122,7 +134,7 @@ final class Executor {
         || !(ctx.source(p0.src()) instanceof Db db)) {
       return null;
     }
-    PatternOps.Resolved r0 = resolved.computeIfAbsent(p0, k -> new PatternOps.Resolved(p0, db));
+    PatternOps.Resolved r0 = resolve(ctx, p0, db, resolved);
     Symbol ev = EntityWalk.entityVar(ctx, r0);
     if (ev == null) {
       return null;
@@ -143,7 +155,7 @@ final class Executor {
           || !java.util.Objects.equals(p.src(), p0.src())) {
         continue;
       }
-      PatternOps.Resolved r = resolved.computeIfAbsent(p, k -> new PatternOps.Resolved(p, db));
+      PatternOps.Resolved r = resolve(ctx, p, db, resolved);
       Symbol f = EntityWalk.fresh(r);
       if (EntityWalk.entityVar(ctx, r) == ev
           && (f == null || !fresh.contains(f))
@@ -155,6 +167,36 @@ final class Executor {
       }
     }
     return out.size() >= 2 ? out : null;
+  }
+
+  /**
+   * The pattern resolved against {@code db}, its single-valued variables ({@link Context#single})
+   * as constants; cached per clause until more of its variables become single-valued.
+   */
+  static PatternOps.Resolved resolve(
+      Context ctx, Clause.Pattern p, Db db, Map<Clause, PatternOps.Resolved> cache) {
+    List<Term> ts = p.terms();
+    Object[] vals = null;
+    int mask = 0;
+    for (int i = 0; i < ts.size() && i < 5; i++) {
+      Symbol v = ts.get(i).var();
+      Object val = v == null ? null : ctx.single(v);
+      // A list other than a lookup ref is no pattern constant (the pattern would reject it).
+      if (val == null || (i == 2 && val instanceof List<?> l && l.size() != 2)) {
+        continue;
+      }
+      if (vals == null) {
+        vals = new Object[5];
+      }
+      vals[i] = val;
+      mask |= 1 << i;
+    }
+    PatternOps.Resolved r = cache.get(p);
+    if (r == null || r.singleMask != mask) {
+      r = new PatternOps.Resolved(p, db, vals, mask);
+      cache.put(p, r);
+    }
+    return r;
   }
 
   // ---- textual join variables of `not`
@@ -273,8 +315,8 @@ final class Executor {
     if (c instanceof Clause.Pattern p) {
       Object src = ctx.source(p.src());
       if (src instanceof Db db) {
-        PatternOps.Resolved r = resolved.computeIfAbsent(c, k -> new PatternOps.Resolved(p, db));
-        Object[] range = range(ctx, r, clauses, done);
+        PatternOps.Resolved r = resolve(ctx, p, db, resolved);
+        Range range = range(ctx, r, clauses, done);
         return PatternOps.estimate(r, ctx, range != null);
       }
       double size = src instanceof Collection<?> coll ? coll.size() : 1000;
@@ -344,10 +386,22 @@ final class Executor {
   private static final Symbol AFTER = Symbol.of("after?");
 
   /**
-   * {from, to} bounds for the fresh value variable of {@code r} from the pending comparison
-   * predicates whose other arguments are constants or single-valued bindings; null for none.
+   * Inclusive bounds of a pattern's value variable, and the indices of the predicates the range
+   * scan answers completely (they need not run as filters after it).
    */
-  static Object[] range(Context ctx, PatternOps.Resolved r, List<Clause> clauses, boolean[] done) {
+  record Range(Object from, Object to, List<Integer> answered) {}
+
+  private static final Keyword TYPE_LONG = Keyword.of("db.type/long");
+
+  /**
+   * Bounds for the fresh value variable of {@code r} from the pending comparison predicates whose
+   * other arguments are constants or single-valued bindings; null for none.
+   *
+   * <p>A two-argument built-in {@code <}, {@code >}, {@code <=} or {@code >=} against a Long, on
+   * an attribute of type long (whose values are all integers), is answered by the range alone: a
+   * strict bound becomes the inclusive one next to it ({@code (> ?s 5)}: from 6).
+   */
+  static Range range(Context ctx, PatternOps.Resolved r, List<Clause> clauses, boolean[] done) {
     if (r.a == Db.ANY_A || r.impossible || !(r.terms[2] instanceof Term.Var vt)) {
       return null;
     }
@@ -357,6 +411,8 @@ final class Executor {
     }
     Object from = null;
     Object to = null;
+    List<Integer> answered = null;
+    boolean longs = r.attr != null && r.attr.valueType() == TYPE_LONG;
     for (int i = 0; i < clauses.size(); i++) {
       if (done[i] || !(clauses.get(i) instanceof Clause.Pred p)) {
         continue;
@@ -393,21 +449,42 @@ final class Executor {
       if (!ok || at < 0) {
         continue;
       }
+      boolean exact =
+          longs
+              && args.size() == 2
+              && vals[1 - at] instanceof Long
+              && f != BEFORE
+              && f != AFTER
+              && QueryFunctions.resolve(f) == BuiltIns.get(f);
       for (int j = 0; j < args.size(); j++) {
         if (j == at || vals[j] == null) {
           continue;
         }
         boolean lower = (j < at) == ascending;
+        Object bound = vals[j];
+        if (exact && (f == LT || f == GT)) {
+          long c = (Long) bound;
+          exact = lower ? c != Long.MAX_VALUE : c != Long.MIN_VALUE;
+          bound = !exact ? bound : lower ? c + 1 : c - 1;
+        }
         if (lower) {
-          if (from == null || datahike.index.Values.compare(vals[j], from) > 0) {
-            from = vals[j];
+          if (from == null || datahike.index.Values.compare(bound, from) > 0) {
+            from = bound;
           }
-        } else if (to == null || datahike.index.Values.compare(vals[j], to) < 0) {
-          to = vals[j];
+        } else if (to == null || datahike.index.Values.compare(bound, to) < 0) {
+          to = bound;
         }
       }
+      if (exact) {
+        if (answered == null) {
+          answered = new ArrayList<>(2);
+        }
+        answered.add(i);
+      }
     }
-    return from == null && to == null ? null : new Object[] {from, to};
+    return from == null && to == null
+        ? null
+        : new Range(from, to, answered == null ? List.of() : answered);
   }
 
   // ---- execution
@@ -422,11 +499,18 @@ final class Executor {
     if (c instanceof Clause.Pattern p) {
       Object src = ctx.source(p.src());
       if (src instanceof Db db) {
-        PatternOps.Resolved r = resolved.computeIfAbsent(c, k -> new PatternOps.Resolved(p, db));
-        Object[] range = range(ctx, r, clauses, done);
-        Object from = range == null ? null : range[0];
-        Object to = range == null ? null : range[1];
-        return PatternOps.matchDb(ctx, r, from, to);
+        PatternOps.Resolved r = resolve(ctx, p, db, resolved);
+        Range range = range(ctx, r, clauses, done);
+        Object from = range == null ? null : range.from();
+        Object to = range == null ? null : range.to();
+        String how = PatternOps.matchDb(ctx, r, from, to);
+        if (range != null && how.startsWith("range")) {
+          // The scan answered these comparisons: they are done with it.
+          for (int i : range.answered()) {
+            done[i] = true;
+          }
+        }
+        return how;
       }
       if (src instanceof Collection<?> coll) {
         return PatternOps.matchColl(ctx, p, coll);

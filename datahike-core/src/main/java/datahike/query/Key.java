@@ -12,11 +12,32 @@ final class Key {
 
   Key(Object[] vals) {
     this.vals = vals;
+    this.hash = hash(vals);
+  }
+
+  /**
+   * The hash of a tuple of values, consistent with {@link #equal} and, for every value but byte
+   * arrays, with {@link java.util.List#hashCode} of the same values.
+   */
+  static int hash(Object[] vals) {
     int h = 1;
     for (Object v : vals) {
       h = 31 * h + Values.hash(v);
     }
-    this.hash = h;
+    return h;
+  }
+
+  /** True when the tuples have the same length and equal values ({@link Values#equal}). */
+  static boolean equal(Object[] a, Object[] b) {
+    if (a.length != b.length) {
+      return false;
+    }
+    for (int i = 0; i < a.length; i++) {
+      if (!Values.equal(a[i], b[i])) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** The key of {@code row} at columns {@code cols}. */
@@ -35,14 +56,6 @@ final class Key {
 
   @Override
   public boolean equals(Object o) {
-    if (!(o instanceof Key k) || k.hash != hash || k.vals.length != vals.length) {
-      return false;
-    }
-    for (int i = 0; i < vals.length; i++) {
-      if (!Values.equal(vals[i], k.vals[i])) {
-        return false;
-      }
-    }
-    return true;
+    return o instanceof Key k && k.hash == hash && equal(vals, k.vals);
   }
 }

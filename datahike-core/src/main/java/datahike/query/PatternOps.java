@@ -32,7 +32,12 @@ final class PatternOps {
   static final int REPEAT = 3;
   static final int BLANK = 4;
 
-  /** A pattern's constants resolved against a database. */
+  /**
+   * A pattern's constants resolved against a database. Variables with a single value (a scalar
+   * input, a one-row relation) may be given as constants too: the pattern then plans and runs as
+   * if the value were written in it (an index lookup by it, its count as the estimate), and the
+   * variable's one-row relation joins the result as a product of one.
+   */
   static final class Resolved {
     final Clause.Pattern pattern;
     final Db db;
@@ -44,12 +49,23 @@ final class PatternOps {
     Attribute attr;
     boolean impossible;
     final Term[] terms = new Term[5];
+    /** The positions whose variable was replaced by its single value (bit i: position i). */
+    final int singleMask;
 
     Resolved(Clause.Pattern p, Db db) {
+      this(p, db, null, 0);
+    }
+
+    /** With {@code singles[i]} as the constant of position i for each bit i of {@code mask}. */
+    Resolved(Clause.Pattern p, Db db, Object[] singles, int mask) {
       this.pattern = p;
       this.db = db;
+      this.singleMask = mask;
       for (int i = 0; i < 5; i++) {
-        terms[i] = i < p.terms().size() ? p.terms().get(i) : Term.BLANK;
+        terms[i] =
+            (mask & (1 << i)) != 0
+                ? new Term.Const(singles[i])
+                : i < p.terms().size() ? p.terms().get(i) : Term.BLANK;
       }
       if (terms[1] instanceof Term.Const c) {
         a = db.attrCode(c.value());
@@ -247,19 +263,56 @@ final class PatternOps {
       return base;
     }
     double n = ctx.sizeFor(l.boundVars);
-    double fan = lookupFanout(r, l);
+    double fan = lookupFanout(r, l, ctx);
     return fan < 0 ? base : Math.min(base, n * fan);
   }
 
-  /** Datoms per index lookup with the bound positions, or -1 when lookups are not cheap. */
-  private static double lookupFanout(Resolved r, Layout l) {
+  /** Bound values of a value variable up to which the planner counts each one's datoms. */
+  private static final int COUNTED_VALUES = 32;
+
+  /**
+   * Datoms per index lookup with the bound positions, or -1 when lookups are not cheap. A bound
+   * value of a known attribute is looked up in AVET (which holds every attribute); with few
+   * bound values their datoms are counted, one O(log n) count each, as a constant's would be.
+   */
+  private static double lookupFanout(Resolved r, Layout l, Context ctx) {
     if (l.kind[0] == BOUND || l.kind[0] == CONST) {
       return r.a != Db.ANY_A || l.kind[1] == BOUND ? 1 : 8;
     }
-    if (l.kind[2] == BOUND && r.attr != null && r.attr.inAvet()) {
-      return r.attr.isUnique() ? 1 : 2;
+    if (l.kind[2] == BOUND && r.a != Db.ANY_A) {
+      if (r.attr != null && r.attr.isUnique()) {
+        return 1;
+      }
+      Symbol v = l.terms[2].var();
+      Relation rel = ctx.relationOf(v);
+      if (rel == null || rel.size() > COUNTED_VALUES) {
+        return 2;
+      }
+      int col = rel.indexOf(v);
+      long sum = 0;
+      for (Object[] row : rel.rows) {
+        Object val = normBound(r, 2, row[col]);
+        if (val != NOTHING) {
+          sum += r.db.estimateCount(r.e, r.a, val);
+        }
+      }
+      return rel.isEmpty() ? 0 : (double) sum / rel.size();
     }
     return -1;
+  }
+
+  /**
+   * True when {@code rows} index lookups of {@code fan} datoms each beat scanning the pattern's
+   * {@code base} datoms and hash joining. A lookup costs a few node visits: by entity, about as
+   * much as scanning four datoms per lookup; by value, that plus its datoms, which lie together in
+   * AVET and cost what scanning them would.
+   */
+  static boolean lookupPays(Layout l, double rows, double fan, double base) {
+    if (fan < 0) {
+      return false;
+    }
+    boolean byEntity = l.kind[0] == BOUND || l.kind[0] == CONST;
+    return byEntity ? rows * fan * 4 <= base + 64 : rows * (fan + 4) <= base + 64;
   }
 
   /** Runs the pattern against a database, adding its relation to the context. */
@@ -288,19 +341,18 @@ final class PatternOps {
       ctx.add(new Relation(l.newVars.toArray(new Symbol[0]), rows));
       return ranged ? "range-scan" : "scan";
     }
+    double fan = lookupFanout(r, l, ctx);
+    double base = r.db.estimateCount(r.e, r.a, r.v);
     Relation rel = ctx.take(l.boundVars);
     l.bindColumns(rel);
-    double fan = lookupFanout(r, l);
-    double base = r.db.estimateCount(r.e, r.a, r.v);
     Symbol[] vars = concat(rel.vars, l.newVars);
     List<Object[]> out = new ArrayList<>();
     String how;
-    // An index lookup costs a few node visits; a scan one datom each: look up only when the
-    // bound rows are few compared to the datoms the pattern would scan.
-    if (fan >= 0 && rel.size() * fan * 4 <= base + 64 && entityOnly(r, l)) {
+    boolean lookup = lookupPays(l, rel.size(), fan, base);
+    if (lookup && entityOnly(r, l)) {
       how = "lookup";
       probeEntities(ctx, r, l, rel, out);
-    } else if (fan >= 0 && rel.size() * fan * 4 <= base + 64) {
+    } else if (lookup) {
       how = "lookup";
       Object[] nb = new Object[5];
       int[] bpos = boundPositions(l);
@@ -327,7 +379,8 @@ final class PatternOps {
         }
         for (Datom d : found) {
           ctx.deadline.tick();
-          if (!boundMatch(l, d, nb)) {
+          // The search matched the bound e, a, v and tx already: only a bound added flag is left.
+          if (l.kind[4] == BOUND && !Values.equal(d.added(), nb[4])) {
             continue;
           }
           Object[] res = matchNew(r, l, d, row, row.length, true);
@@ -445,15 +498,6 @@ final class PatternOps {
           return false;
         }
         nb[i] = v;
-      }
-    }
-    return true;
-  }
-
-  private static boolean boundMatch(Layout l, Datom d, Object[] nb) {
-    for (int i = 0; i < 5; i++) {
-      if (l.kind[i] == BOUND && !Values.equal(norm(d, i), nb[i])) {
-        return false;
       }
     }
     return true;

@@ -41,9 +41,9 @@ public final class Query {
    * Runs the query and describes how it ran: one map per executed clause, in execution order,
    * with {@code :clause}, {@code :depth} (0 for the top level, more inside rules), {@code
    * :strategy} (scan, range-scan, lookup, entity-walk, hash-join, range-hash-join, filter,
-   * function, anti-join, union, rule), {@code :estimated-rows} (the planner's estimate when it
-   * chose the clause), {@code :actual-rows} (the size of the relation the clause produced) and
-   * {@code :time-us}. The clauses of one entity walk ran as one step: each is listed, with the
+   * range-bound: a comparison the range scan before it answered, function, anti-join, union,
+   * rule), {@code :estimated-rows} (the planner's estimate when it chose the clause), {@code
+   * :actual-rows} (the size of the relation the clause produced) and {@code :time-us}. The clauses of one entity walk ran as one step: each is listed, with the
    * step's rows, and the step's time on the first.
    */
   public static List<Map<Keyword, Object>> explain(
@@ -71,6 +71,16 @@ public final class Query {
     ParsedQuery q = QueryParser.parse(query);
     long timeout = opts.timeoutMs() > 0 ? opts.timeoutMs() : q.timeoutMs();
     Deadline deadline = timeout > 0 ? new Deadline(timeout) : Deadline.NONE;
+    Deadline outer = deadline.install();
+    try {
+      return run(q, inputs, opts, st, deadline);
+    } finally {
+      Deadline.restore(outer);
+    }
+  }
+
+  private static Object run(
+      ParsedQuery q, List<Object> inputs, QueryOptions opts, QueryStats st, Deadline deadline) {
     Map<Symbol, Object> sources = new HashMap<>();
     Map<Symbol, Object> scalars = new HashMap<>();
     RuleSet rules = RuleSet.EMPTY;

@@ -6,10 +6,10 @@ import java.util.RandomAccess;
 
 /**
  * One row of a query result: an unmodifiable List over the row's array, with the hash computed
- * once. Equality and hash follow {@link Values#equal}/{@link Values#hash}, which agree with
- * {@link java.util.List#equals} and {@link java.util.List#hashCode} for every value but byte
- * arrays (compared by content here), so result sets deduplicate rows the way the engine compares
- * values and still answer {@code contains(List.of(...))}.
+ * once. Equality and hash are {@link Key}'s, after {@link Values#equal}/{@link Values#hash}, which
+ * agree with {@link java.util.List#equals} and {@link java.util.List#hashCode} for every value but
+ * byte arrays (compared by content here), so result sets deduplicate rows the way the engine
+ * compares values and still answer {@code contains(List.of(...))}.
  */
 final class ResultTuple extends AbstractList<Object> implements RandomAccess {
   private final Object[] vals;
@@ -17,11 +17,7 @@ final class ResultTuple extends AbstractList<Object> implements RandomAccess {
 
   ResultTuple(Object[] vals) {
     this.vals = vals;
-    int h = 1;
-    for (Object v : vals) {
-      h = 31 * h + Values.hash(v);
-    }
-    this.hash = h;
+    this.hash = Key.hash(vals);
   }
 
   @Override
@@ -45,15 +41,7 @@ final class ResultTuple extends AbstractList<Object> implements RandomAccess {
       return true;
     }
     if (o instanceof ResultTuple t) {
-      if (t.hash != hash || t.vals.length != vals.length) {
-        return false;
-      }
-      for (int i = 0; i < vals.length; i++) {
-        if (!Values.equal(vals[i], t.vals[i])) {
-          return false;
-        }
-      }
-      return true;
+      return t.hash == hash && Key.equal(vals, t.vals);
     }
     return o instanceof java.util.List<?> l && Values.equal(this, l);
   }

@@ -27,6 +27,11 @@ final class TextFns {
     throw new TypeMismatch("Expected a regex pattern, got " + Forms.print(o));
   }
 
+  /** {@code o} as a string for regex matching, observing the running query's deadline. */
+  private static CharSequence input(Object o) {
+    return Deadline.current().guard(string(o));
+  }
+
   /** The match as Clojure returns it: the string, or [match group1 ...] with groups. */
   private static Object groups(Matcher m) {
     if (m.groupCount() == 0) {
@@ -76,19 +81,19 @@ final class TextFns {
     BuiltIns.def(
         "re-find",
         args -> {
-          Matcher m = pattern(args[0]).matcher(string(args[1]));
+          Matcher m = pattern(args[0]).matcher(input(args[1]));
           return m.find() ? groups(m) : null;
         });
     BuiltIns.def(
         "re-matches",
         args -> {
-          Matcher m = pattern(args[0]).matcher(string(args[1]));
+          Matcher m = pattern(args[0]).matcher(input(args[1]));
           return m.matches() ? groups(m) : null;
         });
     BuiltIns.def(
         "re-seq",
         args -> {
-          Matcher m = pattern(args[0]).matcher(string(args[1]));
+          Matcher m = pattern(args[0]).matcher(input(args[1]));
           List<Object> out = new ArrayList<>();
           while (m.find()) {
             out.add(groups(m));
@@ -133,7 +138,7 @@ final class TextFns {
     str(
         "split",
         args -> {
-          String s = string(args[0]);
+          CharSequence s = input(args[0]);
           int limit = args.length > 2 ? Num.num(args[2]).intValue() : 0;
           List<Object> out = new ArrayList<>(List.of(pattern(args[1]).split(s, limit)));
           return out;
@@ -143,7 +148,7 @@ final class TextFns {
         args -> {
           String s = string(args[0]);
           if (args[1] instanceof Pattern p) {
-            return p.matcher(s).replaceAll(string(args[2]));
+            return p.matcher(input(s)).replaceAll(string(args[2]));
           }
           return s.replace(Clj.str(args[1]), Clj.str(args[2]));
         });

@@ -63,30 +63,41 @@ class DatomTreeTest {
   }
 
   @Test
-  void seeker_findsWhatASliceFinds_forKeysInAnyOrder() {
+  void seeker_findsWhatASliceFinds_forKeysInAnyOrder_onEavtAevtAndTemporalTrees() {
     long seed = System.nanoTime();
     Random r = new Random(seed);
-    DatomTree tree = DatomTree.empty(DatomOrder.EAVT, false);
-    // Entities with many values of one attribute make matches span leaves.
-    for (int i = 0; i < 20_000; i++) {
-      Datom d = random(r);
-      if (r.nextInt(10) == 0) d = new Datom(7, ATTRS[1], (long) r.nextInt(5000), 536870913L, true);
-      tree = tree.with(d, null);
-    }
-    DatomTree.Seeker seeker = tree.seeker();
-    List<Long> ascending = new ArrayList<>();
-    for (long e = 0; e < 310; e += 1 + r.nextInt(3)) ascending.add(e);
-    List<Long> shuffled = new ArrayList<>(ascending);
-    java.util.Collections.shuffle(shuffled, r);
-    for (List<Long> es : List.of(ascending, shuffled, ascending)) {
-      for (long e : es) {
-        Datom key = new Datom(e, ATTRS[r.nextInt(3)], null, 0, true);
-        if (r.nextInt(8) == 0) key = new Datom(e, 0, null, 0, true);
-        seeker.seek(key);
-        List<Datom> got = new ArrayList<>();
-        for (Datom d = seeker.next(); d != null; d = seeker.next()) got.add(d);
-        assertThat(seeker.next()).isNull();
-        assertThat(got).as("e %d, seed %d", e, seed).containsExactlyElementsOf(list(tree.slice(key, key)));
+    for (DatomOrder order : List.of(DatomOrder.EAVT, DatomOrder.AEVT)) {
+      for (boolean temporal : new boolean[] {false, true}) {
+        DatomTree tree = DatomTree.empty(order, temporal);
+        // Entities with many values of one attribute make matches span leaves.
+        for (int i = 0; i < 20_000; i++) {
+          Datom d = random(r);
+          if (r.nextInt(10) == 0) d = new Datom(7, ATTRS[1], (long) r.nextInt(5000), 536870913L, true);
+          tree = tree.with(d, null);
+        }
+        DatomTree.Seeker seeker = tree.seeker();
+        List<Long> ascending = new ArrayList<>();
+        for (long e = 0; e < 310; e += 1 + r.nextInt(3)) ascending.add(e);
+        List<Long> shuffled = new ArrayList<>(ascending);
+        java.util.Collections.shuffle(shuffled, r);
+        for (List<Long> es : List.of(ascending, shuffled, ascending)) {
+          // One attribute for a whole pass (the probes of a join), or one per key.
+          int passAttr = ATTRS[r.nextInt(3)];
+          boolean perKey = r.nextBoolean();
+          for (long e : es) {
+            int a = perKey ? ATTRS[r.nextInt(3)] : passAttr;
+            Datom key = new Datom(e, a, null, 0, true);
+            if (order == DatomOrder.EAVT && r.nextInt(8) == 0) key = new Datom(e, 0, null, 0, true);
+            if (r.nextInt(16) == 0) key = new Datom(e, a, (long) r.nextInt(50), 0, true);
+            seeker.seek(key);
+            List<Datom> got = new ArrayList<>();
+            for (Datom d = seeker.next(); d != null; d = seeker.next()) got.add(d);
+            assertThat(seeker.next()).isNull();
+            assertThat(got)
+                .as("%s temporal %s e %d, seed %d", order, temporal, e, seed)
+                .containsExactlyElementsOf(list(tree.slice(key, key)));
+          }
+        }
       }
     }
   }

@@ -132,7 +132,7 @@ class QueryTest {
 
   @Test
   void explain_listsStepsWithEstimatesAndActuals() {
-    MemDb db = people(100);
+    MemDb db = people(400);
     List<Map<Keyword, Object>> steps =
         Query.explain(
             edn("[:find ?e ?a :where [?e :age ?a] [?e :name \"Ivan\"]]"),
@@ -141,6 +141,120 @@ class QueryTest {
     assertThat(steps).hasSize(2);
     assertThat(steps.get(0).get(Keyword.of("clause"))).isEqualTo("[?e :name \"Ivan\"]");
     assertThat(steps.get(1).get(Keyword.of("strategy"))).isEqualTo(Keyword.of("lookup"));
+    assertThat(steps.get(1).get(Keyword.of("actual-rows"))).isEqualTo(4L);
+  }
+
+  private static Map<Keyword, Object> onlyStep(String query, Object... inputs) {
+    List<Map<Keyword, Object>> steps = Query.explain(edn(query), list(inputs), QueryOptions.DEFAULTS);
+    assertThat(steps).hasSize(1);
+    return steps.get(0);
+  }
+
+  @Test
+  void scalarInput_inValuePosition_runsAsTheConstantWould() {
+    MemDb db = people(400);
+    String literal = "[:find ?e :where [?e :name \"Ivan\"]]";
+    String input = "[:find ?e :in $ ?n :where [?e :name ?n]]";
+    Map<Keyword, Object> byLiteral = onlyStep(literal, db);
+    Map<Keyword, Object> byInput = onlyStep(input, db, "Ivan");
+    assertThat(byInput.get(Keyword.of("strategy"))).isEqualTo(byLiteral.get(Keyword.of("strategy")));
+    assertThat(byInput.get(Keyword.of("estimated-rows"))).isEqualTo(4L);
+    assertThat(q(input, db, "Ivan")).isEqualTo(q(literal, db));
+    // The input variable is still part of the result.
+    assertThat(Q.coll(q("[:find ?e ?n :in $ ?n :where [?e :name ?n]]", db, "Ivan")))
+        .containsExactlyInAnyOrder(
+            list(100L, "Ivan"), list(200L, "Ivan"), list(300L, "Ivan"), list(400L, "Ivan"));
+  }
+
+  @Test
+  void scalarInput_inEntityPosition_andNoMatch_andNil() {
+    MemDb db = people(400);
+    assertThat(Q.coll(q("[:find ?a :in $ ?e :where [?e :age ?a]]", db, 7L))).containsExactly(list(7L));
+    assertThat(Q.coll(q("[:find ?e :in $ ?n :where [?e :name ?n]]", db, "nobody"))).isEmpty();
+    assertThat(Q.coll(q("[:find ?e :in $ ?n :where [?e :name ?n]]", db, (Object) null))).isEmpty();
+    // A string names no entity: no match, as with a bound relation.
+    assertThat(Q.coll(q("[:find ?a :in $ ?e :where [?e :age ?a]]", db, "x"))).isEmpty();
+  }
+
+  @Test
+  void tupleInput_bindsEachPositionAsAConstant() {
+    MemDb db = people(400);
+    List<Map<Keyword, Object>> steps =
+        Query.explain(
+            edn("[:find ?e :in $ [?n ?a] :where [?e :name ?n] [?e :age ?a]]"),
+            list(db, list("Ivan", 20L)),
+            QueryOptions.DEFAULTS);
+    // Both patterns are estimated by their constants' counts: 4 Ivans beat the 5 aged 20.
+    assertThat(steps.get(0).get(Keyword.of("estimated-rows"))).isEqualTo(4L);
     assertThat(steps.get(1).get(Keyword.of("actual-rows"))).isEqualTo(1L);
+    assertThat(Q.coll(q("[:find ?e :in $ [?n ?a] :where [?e :name ?n] [?e :age ?a]]", db, list("Ivan", 20L))))
+        .containsExactly(list(200L));
+  }
+
+  @Test
+  void collectionInput_fewValues_looksUpEachValue_withExactEstimate() {
+    MemDb db = people(400);
+    Map<Keyword, Object> step =
+        onlyStep("[:find ?e :in $ [?n ...] :where [?e :name ?n]]", db, list("Ivan", "P7", "none"));
+    assertThat(step.get(Keyword.of("strategy"))).isEqualTo(Keyword.of("lookup"));
+    assertThat(step.get(Keyword.of("estimated-rows"))).isEqualTo(5L);
+    assertThat(step.get(Keyword.of("actual-rows"))).isEqualTo(5L);
+    assertThat(Q.coll(q("[:find ?e :in $ [?n ...] :where [?e :name ?n]]", db, list("Ivan", "P7", "none"))))
+        .containsExactlyInAnyOrder(list(7L), list(100L), list(200L), list(300L), list(400L));
+  }
+
+  /** Salaries 0, 1000, ... 99000, typed long when {@code typed}; plus a string salary untyped. */
+  private static MemDb salaries(boolean typed) {
+    MemDbBuilder b = new MemDbBuilder(!typed);
+    if (typed) {
+      b.schema((Map<?, ?>) edn("{:salary {:db/valueType :db.type/long}}"));
+    }
+    List<Object> tx = new ArrayList<>();
+    for (long i = 0; i < 100; i++) {
+      tx.add(edn("{:salary " + i * 1000 + "}"));
+    }
+    if (!typed) {
+      tx.add(edn("{:salary \"50000\"}"));
+    }
+    b.transact(tx);
+    return b.build();
+  }
+
+  private static List<Object> strategies(String query, Object... inputs) {
+    List<Object> out = new ArrayList<>();
+    for (Map<Keyword, Object> step : Query.explain(edn(query), list(inputs), QueryOptions.DEFAULTS)) {
+      out.add(step.get(Keyword.of("strategy")));
+    }
+    return out;
+  }
+
+  @Test
+  void comparison_onALongAttribute_isAnsweredByTheRangeScan() {
+    MemDb db = salaries(true);
+    String strict = "[:find ?s :in $ ?min :where [?e :salary ?s] [(> ?s ?min)]]";
+    assertThat(strategies(strict, db, 50000L))
+        .containsExactly(Keyword.of("range-scan"), Keyword.of("range-bound"));
+    assertThat(Q.coll(q(strict, db, 50000L))).hasSize(49).doesNotContain(list(50000L));
+    assertThat(Q.coll(q("[:find ?s :where [?e :salary ?s] [(<= ?s 2000)]]", db)))
+        .containsExactlyInAnyOrder(list(0L), list(1000L), list(2000L));
+    assertThat(Q.coll(q("[:find ?s :where [?e :salary ?s] [(< 97000 ?s)]]", db)))
+        .containsExactlyInAnyOrder(list(98000L), list(99000L));
+    assertThat(Q.coll(q("[:find ?s :where [?e :salary ?s] [(> ?s 9223372036854775807)]]", db)))
+        .isEmpty();
+  }
+
+  @Test
+  void comparison_notProvenByTheRange_stillFilters() {
+    MemDb untyped = salaries(false);
+    // Values of any type: the range only narrows the scan, the filter decides.
+    assertThat(strategies("[:find ?s :where [?e :salary ?s] [(> ?s 50000)]]", untyped))
+        .containsExactly(Keyword.of("range-scan"), Keyword.of("filter"));
+    assertThat(Q.coll(q("[:find ?s :where [?e :salary ?s] [(> ?s 97000)]]", untyped)))
+        .containsExactlyInAnyOrder(list(98000L), list(99000L));
+    MemDb typed = salaries(true);
+    // A double bound, or a chain of three, is not answered by the range alone.
+    assertThat(strategies("[:find ?s :where [?e :salary ?s] [(> ?s 50000.5)]]", typed))
+        .containsExactly(Keyword.of("range-scan"), Keyword.of("filter"));
+    assertThat(Q.coll(q("[:find ?s :where [?e :salary ?s] [(< 5 3 ?s)]]", typed))).isEmpty();
   }
 }
