@@ -4,7 +4,6 @@ import datahike.Datom;
 import datahike.index.DatomOrder;
 import datahike.index.DatomTree;
 import datahike.schema.Schema;
-import java.util.Iterator;
 import java.util.List;
 
 /**
@@ -286,16 +285,12 @@ public final class DbValue extends AbstractDb {
 
   /** The first current datom of (e, a), or null. */
   public Datom first(long e, int a) {
-    Datom key = new Datom(e, a, null, 0, true);
-    Iterator<Datom> it = eavt.slice(key, key).iterator();
-    return it.hasNext() ? it.next() : null;
+    return eavt.first(new Datom(e, a, null, 0, true));
   }
 
   /** The first current datom of attribute a with value v (any entity), or null. */
   public Datom firstByValue(int a, Object v) {
-    Datom key = new Datom(-1, a, v, 0, true);
-    Iterator<Datom> it = avet.slice(key, key).iterator();
-    return it.hasNext() ? it.next() : null;
+    return avet.first(new Datom(-1, a, v, 0, true));
   }
 
   @Override

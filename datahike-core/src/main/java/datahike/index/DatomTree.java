@@ -30,6 +30,18 @@ public final class DatomTree {
   /** Nodes smaller than this are merged with a sibling after a removal. */
   static final int MIN = MAX / 4;
 
+  /**
+   * The array capacity of a transient node that must hold {@code need} entries. A node first
+   * copied in a transaction gets exactly what it needs, since most transactions touch a leaf once
+   * and {@link #persistent()} would otherwise copy it again to trim it; a transient node that
+   * outgrows its arrays grows by half, so that a large transaction filling one leaf copies it
+   * O(log) times rather than once per datom.
+   */
+  private static int capacity(Node n, int need, Object edit) {
+    if (edit == null || !n.editable(edit)) return need;
+    return Math.min(MAX, Math.max(need, need + (need >> 1)));
+  }
+
   private final DatomOrder order;
   private final boolean temporal;
   private final Node root;
@@ -136,6 +148,23 @@ public final class DatomTree {
     return i >= 0 ? n.keys[i] : null;
   }
 
+  /**
+   * The first datom equal to {@code key} with its wildcards matching anything (the first of {@link
+   * #slice slice(key, key)}), or null; one descent, no cursor.
+   */
+  public Datom first(Datom key) {
+    Node n = load(root);
+    if (n == null) return null;
+    while (!n.isLeaf()) {
+      n = load(n.kids[childFor(n, key)]);
+    }
+    // childFor led to the leftmost leaf whose greatest datom is not less than key (or the last).
+    int i = bound(n, key, false);
+    if (i == n.len) return null;
+    Datom d = n.keys[i];
+    return cmp(d, key) == 0 ? d : null;
+  }
+
   /** Binary search in a node: index of an equal key, or -(insertion point) - 1. */
   private int search(Node n, Datom key) {
     int lo = 0;
@@ -200,7 +229,7 @@ public final class DatomTree {
    */
   public DatomTree with(Datom d, Object edit) {
     if (root == null) {
-      Datom[] keys = new Datom[edit == null ? 1 : MAX];
+      Datom[] keys = new Datom[1];
       keys[0] = d;
       return withRoot(new Node(keys, null, 1, 1, edit));
     }
@@ -210,8 +239,8 @@ public final class DatomTree {
     if (op.right != null) {
       Node l = n;
       Node r = op.right;
-      Datom[] keys = new Datom[edit == null ? 2 : MAX];
-      Node[] kids = new Node[keys.length];
+      Datom[] keys = new Datom[2];
+      Node[] kids = new Node[2];
       keys[0] = l.maxKey();
       keys[1] = r.maxKey();
       kids[0] = l;
@@ -253,7 +282,7 @@ public final class DatomTree {
         System.arraycopy(m.keys, i, m.keys, i + 1, m.len - i);
         if (kid != null) System.arraycopy(m.kids, i, m.kids, i + 1, m.len - i);
       } else {
-        int cap = op.edit == null ? n.len + 1 : MAX;
+        int cap = capacity(n, n.len + 1, op.edit);
         Datom[] keys = new Datom[cap];
         System.arraycopy(n.keys, 0, keys, 0, i);
         System.arraycopy(n.keys, i, keys, i + 1, n.len - i);
@@ -292,7 +321,9 @@ public final class DatomTree {
 
   private static Node slice(Datom[] keys, Node[] kids, int from, int to, Object edit) {
     int len = to - from;
-    int cap = edit == null ? len : MAX;
+    // Exact size: a split in a small transaction is published as it is; in a large one the
+    // halves grow by capacity() like any other transient node.
+    int cap = len;
     Datom[] k = new Datom[cap];
     System.arraycopy(keys, from, k, 0, len);
     Node[] c = null;
@@ -309,7 +340,7 @@ public final class DatomTree {
   }
 
   private static Node copy(Node n, Object edit, int extra) {
-    int cap = edit == null ? n.len + extra : MAX;
+    int cap = n.len + extra;
     Datom[] keys = new Datom[cap];
     System.arraycopy(n.keys, 0, keys, 0, n.len);
     Node[] kids = null;
@@ -336,12 +367,18 @@ public final class DatomTree {
       int i = search(n, d);
       if (i < 0) return n;
       op.changed = true;
-      Node m = n.editable(op.edit) ? n : copy(n, op.edit, 0);
-      System.arraycopy(m.keys, i + 1, m.keys, i, m.len - i - 1);
-      m.len--;
-      m.keys[m.len] = null;
-      m.count--;
-      return m;
+      if (!n.editable(op.edit)) {
+        // Copy without the removed key: exactly sized, nothing left to trim when published.
+        Datom[] keys = new Datom[n.len - 1];
+        System.arraycopy(n.keys, 0, keys, 0, i);
+        System.arraycopy(n.keys, i + 1, keys, i, n.len - i - 1);
+        return new Node(keys, null, n.len - 1, n.count - 1, op.edit);
+      }
+      System.arraycopy(n.keys, i + 1, n.keys, i, n.len - i - 1);
+      n.len--;
+      n.keys[n.len] = null;
+      n.count--;
+      return n;
     }
     int i = childFor(n, d);
     Node nc = remove(load(n.kids[i]), d, op);

@@ -54,6 +54,8 @@ class DatomTreeTest {
         for (Datom d : model) if (order.compare(d, key) == 0) expected.add(d);
         assertThat(list(tree.slice(key, key))).as("seed %d", seed).containsExactlyElementsOf(expected);
         assertThat(tree.count(key, key)).as("seed %d", seed).isEqualTo(expected.size());
+        assertThat(tree.first(key)).as("first, seed %d", seed)
+            .isEqualTo(expected.isEmpty() ? null : expected.get(0));
       }
       for (int i = 0; i < versions.size(); i++) {
         assertThat(list(versions.get(i).all())).as("old version %d, seed %d", i, seed)
