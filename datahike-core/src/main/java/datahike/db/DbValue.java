@@ -3,6 +3,7 @@ package datahike.db;
 import datahike.Datom;
 import datahike.index.DatomOrder;
 import datahike.index.DatomTree;
+import datahike.index.Edit;
 import datahike.schema.Schema;
 import java.util.List;
 
@@ -28,7 +29,8 @@ public final class DbValue extends AbstractDb {
   private DatomTree tavet;
   private long maxEid;
   private long maxTx;
-  private Object edit;
+  /** The token of this value's transient updates; null once published. */
+  private Edit edit;
 
   /** Database-wide settings fixed at creation. */
   public record DbFlags(boolean keepHistory, boolean attributeRefs, boolean schemaOnRead) {}
@@ -72,7 +74,7 @@ public final class DbValue extends AbstractDb {
   /** A copy the transactor may change in place until {@link #persistent()}. */
   public DbValue transientCopy() {
     DbValue c = copyOf();
-    c.edit = new Object();
+    c.edit = new Edit();
     return c;
   }
 
@@ -84,6 +86,7 @@ public final class DbValue extends AbstractDb {
     teavt.persistent();
     taevt.persistent();
     tavet.persistent();
+    if (edit != null) edit.publish();
     edit = null;
     return this;
   }

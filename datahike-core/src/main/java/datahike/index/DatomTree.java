@@ -9,7 +9,7 @@ import java.util.NoSuchElementException;
  *
  * <p>Every update returns a new tree sharing all untouched nodes with the old one, so a database
  * value stays valid forever and readers take no locks. To build one transaction's changes without
- * copying a path per datom, pass the same non-null {@code edit} token to a series of updates: nodes
+ * copying a path per datom, pass the same {@link Edit} token to a series of updates: nodes
  * created under that token are mutated in place until {@link #persistent()} is called (the
  * transient mode; see Clojure's transients and DataScript's persistent-sorted-set for the idea).
  *
@@ -37,7 +37,7 @@ public final class DatomTree {
    * outgrows its arrays grows by half, so that a large transaction filling one leaf copies it
    * O(log) times rather than once per datom.
    */
-  private static int capacity(Node n, int need, Object edit) {
+  private static int capacity(Node n, int need, Edit edit) {
     if (edit == null || !n.editable(edit)) return need;
     return Math.min(MAX, Math.max(need, need + (need >> 1)));
   }
@@ -214,11 +214,11 @@ public final class DatomTree {
 
   /** Carries the right half of a split up the recursion. */
   private static final class Op {
-    final Object edit;
+    final Edit edit;
     Node right;
     boolean changed;
 
-    Op(Object edit) {
+    Op(Edit edit) {
       this.edit = edit;
     }
   }
@@ -227,7 +227,7 @@ public final class DatomTree {
    * The tree with {@code d} added; this tree when an equal datom is present. With a non-null
    * {@code edit}, nodes created under the same token are reused in place.
    */
-  public DatomTree with(Datom d, Object edit) {
+  public DatomTree with(Datom d, Edit edit) {
     if (root == null) {
       Datom[] keys = new Datom[1];
       keys[0] = d;
@@ -319,7 +319,7 @@ public final class DatomTree {
     return l;
   }
 
-  private static Node slice(Datom[] keys, Node[] kids, int from, int to, Object edit) {
+  private static Node slice(Datom[] keys, Node[] kids, int from, int to, Edit edit) {
     int len = to - from;
     // Exact size: a split in a small transaction is published as it is; in a large one the
     // halves grow by capacity() like any other transient node.
@@ -339,7 +339,7 @@ public final class DatomTree {
     return new Node(k, c, len, count, edit);
   }
 
-  private static Node copy(Node n, Object edit, int extra) {
+  private static Node copy(Node n, Edit edit, int extra) {
     int cap = n.len + extra;
     Datom[] keys = new Datom[cap];
     System.arraycopy(n.keys, 0, keys, 0, n.len);
@@ -352,7 +352,7 @@ public final class DatomTree {
   }
 
   /** The tree without the datom equal to {@code d}; this tree when there is none. */
-  public DatomTree without(Datom d, Object edit) {
+  public DatomTree without(Datom d, Edit edit) {
     if (root == null) return this;
     Op op = new Op(edit);
     Node n = remove(load(root), d, op);
@@ -410,7 +410,7 @@ public final class DatomTree {
   }
 
   /** Merges children lo and lo+1 of m, or redistributes them evenly when they do not fit one. */
-  private static void rebalance(Node m, int lo, Object edit) {
+  private static void rebalance(Node m, int lo, Edit edit) {
     Node a = m.kids[lo];
     Node b = m.kids[lo + 1];
     int total = a.len + b.len;
@@ -439,23 +439,13 @@ public final class DatomTree {
     }
   }
 
-  /** Publishes a tree built in transient mode: its nodes become immutable. */
+  /**
+   * Publishes a tree built in transient mode: the nodes of its batch become immutable (those of
+   * every tree updated under the same {@link Edit}, see {@link Edit#publish()}).
+   */
   public DatomTree persistent() {
-    freeze(root);
+    if (root != null && root.edit != null) root.edit.publish();
     return this;
-  }
-
-  private static void freeze(Node n) {
-    if (n == null || n.edit == null) return;
-    n.edit = null;
-    // Transient nodes were sized for growth; published nodes keep exactly what they hold.
-    if (n.keys.length != n.len) {
-      n.keys = java.util.Arrays.copyOf(n.keys, n.len);
-      if (n.kids != null) n.kids = java.util.Arrays.copyOf(n.kids, n.len);
-    }
-    if (n.kids != null) {
-      for (int i = 0; i < n.len; i++) freeze(n.kids[i]);
-    }
   }
 
   // ---------------------------------------------------------------- storage

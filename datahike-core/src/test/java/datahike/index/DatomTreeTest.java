@@ -30,7 +30,7 @@ class DatomTreeTest {
       List<DatomTree> versions = new ArrayList<>();
       List<List<Datom>> snapshots = new ArrayList<>();
       for (int round = 0; round < 60; round++) {
-        Object edit = r.nextBoolean() ? new Object() : null;
+        Edit edit = r.nextBoolean() ? new Edit() : null;
         int ops = 1 + r.nextInt(400);
         for (int i = 0; i < ops; i++) {
           Datom d = random(r);
