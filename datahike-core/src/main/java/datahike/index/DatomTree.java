@@ -428,8 +428,18 @@ public final class DatomTree {
 
   /** The first index in {@code keys[pos, len)} whose key is not less than {@code k}. */
   private int gallopLeaf(Datom[] keys, int pos, int len, Datom k) {
-    // Exponential probe from pos, then binary search in the bracket found.
+    // The first key of a run: nothing known, plain binary search. The following ones: exponential
+    // probe from the previous position (they tend to land close), then binary search.
     int lo = pos;
+    if (pos == 0) {
+      int hi = len;
+      while (lo < hi) {
+        int mid = (lo + hi) >>> 1;
+        if (cmp(keys[mid], k) < 0) lo = mid + 1;
+        else hi = mid;
+      }
+      return lo;
+    }
     int step = 1;
     int hi = pos;
     while (hi < len && cmp(keys[hi], k) < 0) {
