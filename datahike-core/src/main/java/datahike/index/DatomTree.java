@@ -400,7 +400,7 @@ public final class DatomTree {
     int pos = 0;
     for (int i = from; i < to; i++) {
       Datom k = ks[i];
-      int p = gallopLeaf(old, pos, len, k);
+      int p = gallopLeaf(old, pos, len, k, i == from);
       if (p < len && cmp(old[p], k) == 0) continue; // present: keep the datom the tree holds
       System.arraycopy(old, pos, all, m, p - pos);
       m += p - pos;
@@ -426,12 +426,14 @@ public final class DatomTree {
     return split(all, null, m, op.edit);
   }
 
-  /** The first index in {@code keys[pos, len)} whose key is not less than {@code k}. */
-  private int gallopLeaf(Datom[] keys, int pos, int len, Datom k) {
-    // The first key of a run: nothing known, plain binary search. The following ones: exponential
-    // probe from the previous position (they tend to land close), then binary search.
+  /**
+   * The first index in {@code keys[pos, len)} whose key is not less than {@code k}. For the first
+   * key of a run ({@code first}) nothing is known: plain binary search. The following ones tend to
+   * land close to the previous one: exponential probe from {@code pos}, then binary search.
+   */
+  private int gallopLeaf(Datom[] keys, int pos, int len, Datom k, boolean first) {
     int lo = pos;
-    if (pos == 0) {
+    if (first) {
       int hi = len;
       while (lo < hi) {
         int mid = (lo + hi) >>> 1;
