@@ -16,7 +16,7 @@ import java.util.List;
  * Internal.
  */
 public final class Edit {
-  private List<Node> nodes = new ArrayList<>();
+  private List<Node> nodes = new ArrayList<>(32);
 
   /** Records a node created under this token. */
   void created(Node n) {
