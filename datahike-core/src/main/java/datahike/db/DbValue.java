@@ -3,8 +3,8 @@ package datahike.db;
 import datahike.Datom;
 import datahike.index.DatomOrder;
 import datahike.index.DatomTree;
+import datahike.index.Edit;
 import datahike.schema.Schema;
-import java.util.Iterator;
 import java.util.List;
 
 /**
@@ -29,7 +29,16 @@ public final class DbValue extends AbstractDb {
   private DatomTree tavet;
   private long maxEid;
   private long maxTx;
-  private Object edit;
+  /** The token of this value's transient updates; null once published. */
+  private Edit edit;
+  /**
+   * Changes not yet applied to AEVT, AVET and their temporal twins (see {@link PendingChanges});
+   * null once published. Every read of those trees goes through {@link #aevt()} etc.
+   */
+  private PendingChanges aevtPending;
+  private PendingChanges avetPending;
+  private PendingChanges taevtPending;
+  private PendingChanges tavetPending;
 
   /** Database-wide settings fixed at creation. */
   public record DbFlags(boolean keepHistory, boolean attributeRefs, boolean schemaOnRead) {}
@@ -60,12 +69,34 @@ public final class DbValue extends AbstractDb {
   private DbValue copyOf() {
     DbValue c = new DbValue(flags, schema, maxEid, maxTx);
     c.eavt = eavt;
-    c.aevt = aevt;
-    c.avet = avet;
+    c.aevt = aevt();
+    c.avet = avet();
     c.teavt = teavt;
-    c.taevt = taevt;
-    c.tavet = tavet;
+    c.taevt = taevt();
+    c.tavet = tavet();
     return c;
+  }
+
+  // The follower trees, brought up to date with the changes waiting for them.
+
+  private DatomTree aevt() {
+    if (aevtPending != null && !aevtPending.isEmpty()) aevt = aevtPending.applyTo(aevt, edit);
+    return aevt;
+  }
+
+  private DatomTree avet() {
+    if (avetPending != null && !avetPending.isEmpty()) avet = avetPending.applyTo(avet, edit);
+    return avet;
+  }
+
+  private DatomTree taevt() {
+    if (taevtPending != null && !taevtPending.isEmpty()) taevt = taevtPending.applyTo(taevt, edit);
+    return taevt;
+  }
+
+  private DatomTree tavet() {
+    if (tavetPending != null && !tavetPending.isEmpty()) tavet = tavetPending.applyTo(tavet, edit);
+    return tavet;
   }
 
   // ------------------------------------------------------------------ transactor's side
@@ -73,48 +104,93 @@ public final class DbValue extends AbstractDb {
   /** A copy the transactor may change in place until {@link #persistent()}. */
   public DbValue transientCopy() {
     DbValue c = copyOf();
-    c.edit = new Object();
+    c.edit = new Edit();
+    c.aevtPending = new PendingChanges();
+    c.avetPending = new PendingChanges();
+    c.taevtPending = new PendingChanges();
+    c.tavetPending = new PendingChanges();
     return c;
   }
 
   /** Freezes a transient copy into a published value. */
   public DbValue persistent() {
+    // All pending changes first: publishing the first tree publishes every node of the Edit.
+    aevt();
+    avet();
+    taevt();
+    tavet();
     eavt.persistent();
     aevt.persistent();
     avet.persistent();
     teavt.persistent();
     taevt.persistent();
     tavet.persistent();
+    if (edit != null) edit.publish();
     edit = null;
+    aevtPending = null;
+    avetPending = null;
+    taevtPending = null;
+    tavetPending = null;
     return this;
   }
 
-  /** Adds a current datom to EAVT, AEVT and AVET. */
+  /**
+   * Adds a current datom to EAVT, AEVT and AVET (a datom equal in e, a and v to a current one
+   * changes nothing). EAVT changes at once; AEVT and AVET when next read or published.
+   */
   public void addCurrent(Datom d) {
+    long size = eavt.size();
     eavt = eavt.with(d, edit);
-    aevt = aevt.with(d, edit);
-    avet = avet.with(d, edit);
+    if (eavt.size() == size) return; // present: the three trees hold the same datoms
+    if (aevtPending != null) {
+      aevtPending.add(d);
+      avetPending.add(d);
+    } else {
+      aevt = aevt.with(d, edit);
+      avet = avet.with(d, edit);
+    }
   }
 
-  /** Removes a current datom from EAVT, AEVT and AVET. */
+  /** Removes a current datom from EAVT, AEVT and AVET (as {@link #addCurrent}, deferred). */
   public void removeCurrent(Datom d) {
+    long size = eavt.size();
     eavt = eavt.without(d, edit);
-    aevt = aevt.without(d, edit);
-    avet = avet.without(d, edit);
+    if (eavt.size() == size) return;
+    if (aevtPending != null) {
+      aevtPending.remove(d);
+      avetPending.remove(d);
+    } else {
+      aevt = aevt.without(d, edit);
+      avet = avet.without(d, edit);
+    }
   }
 
-  /** Adds a datom to the temporal indices. */
+  /** Adds a datom to the temporal indices (as {@link #addCurrent}, led by the temporal EAVT). */
   public void addTemporal(Datom d) {
+    long size = teavt.size();
     teavt = teavt.with(d, edit);
-    taevt = taevt.with(d, edit);
-    tavet = tavet.with(d, edit);
+    if (teavt.size() == size) return;
+    if (taevtPending != null) {
+      taevtPending.add(d);
+      tavetPending.add(d);
+    } else {
+      taevt = taevt.with(d, edit);
+      tavet = tavet.with(d, edit);
+    }
   }
 
   /** Removes a datom from the temporal indices (purge). */
   public void removeTemporal(Datom d) {
+    long size = teavt.size();
     teavt = teavt.without(d, edit);
-    taevt = taevt.without(d, edit);
-    tavet = tavet.without(d, edit);
+    if (teavt.size() == size) return;
+    if (taevtPending != null) {
+      taevtPending.remove(d);
+      tavetPending.remove(d);
+    } else {
+      taevt = taevt.without(d, edit);
+      tavet = tavet.without(d, edit);
+    }
   }
 
   public void setSchema(Schema s) {
@@ -131,6 +207,11 @@ public final class DbValue extends AbstractDb {
 
   /** Replaces all trees at once (bulk load, store). */
   public void setTrees(DatomTree[] current, DatomTree[] temporal) {
+    // Changes waiting for the replaced trees belong to them: apply them before dropping them.
+    aevt();
+    avet();
+    taevt();
+    tavet();
     eavt = current[0];
     aevt = current[1];
     avet = current[2];
@@ -176,9 +257,9 @@ public final class DbValue extends AbstractDb {
       case EAVT:
         return eavt;
       case AEVT:
-        return aevt;
+        return aevt();
       default:
-        return avet;
+        return avet();
     }
   }
 
@@ -188,9 +269,9 @@ public final class DbValue extends AbstractDb {
       case EAVT:
         return teavt;
       case AEVT:
-        return taevt;
+        return taevt();
       default:
-        return tavet;
+        return tavet();
     }
   }
 
@@ -251,7 +332,7 @@ public final class DbValue extends AbstractDb {
     if (a == NO_ATTR) return super.probe(a);
     // One attribute: AEVT, whose leaves hold that attribute's datoms only, so that ascending
     // entities stay in one leaf for longer than in EAVT; all attributes: EAVT.
-    DatomTree.Seeker seeker = a == ANY_A ? eavt.seeker() : aevt.seeker();
+    DatomTree.Seeker seeker = a == ANY_A ? eavt.seeker() : aevt().seeker();
     return new EntityProbe() {
       @Override
       public void seek(long e) {
@@ -268,7 +349,7 @@ public final class DbValue extends AbstractDb {
   @Override
   public Iterable<Datom> valueRange(int a, Object from, Object to) {
     if (a == NO_ATTR) return List.of();
-    return avet.slice(new Datom(-1, a, from, 0, true), new Datom(-1, a, to, 0, true));
+    return avet().slice(new Datom(-1, a, from, 0, true), new Datom(-1, a, to, 0, true));
   }
 
   @Override
@@ -286,16 +367,12 @@ public final class DbValue extends AbstractDb {
 
   /** The first current datom of (e, a), or null. */
   public Datom first(long e, int a) {
-    Datom key = new Datom(e, a, null, 0, true);
-    Iterator<Datom> it = eavt.slice(key, key).iterator();
-    return it.hasNext() ? it.next() : null;
+    return eavt.first(new Datom(e, a, null, 0, true));
   }
 
   /** The first current datom of attribute a with value v (any entity), or null. */
   public Datom firstByValue(int a, Object v) {
-    Datom key = new Datom(-1, a, v, 0, true);
-    Iterator<Datom> it = avet.slice(key, key).iterator();
-    return it.hasNext() ? it.next() : null;
+    return avet().first(new Datom(-1, a, v, 0, true));
   }
 
   @Override

@@ -9,7 +9,7 @@ import java.util.NoSuchElementException;
  *
  * <p>Every update returns a new tree sharing all untouched nodes with the old one, so a database
  * value stays valid forever and readers take no locks. To build one transaction's changes without
- * copying a path per datom, pass the same non-null {@code edit} token to a series of updates: nodes
+ * copying a path per datom, pass the same {@link Edit} token to a series of updates: nodes
  * created under that token are mutated in place until {@link #persistent()} is called (the
  * transient mode; see Clojure's transients and DataScript's persistent-sorted-set for the idea).
  *
@@ -29,6 +29,18 @@ public final class DatomTree {
   static final int MAX = 256;
   /** Nodes smaller than this are merged with a sibling after a removal. */
   static final int MIN = MAX / 4;
+
+  /**
+   * The array capacity of a transient node that must hold {@code need} entries. A node first
+   * copied in a transaction gets exactly what it needs, since most transactions touch a leaf once
+   * and {@link #persistent()} would otherwise copy it again to trim it; a transient node that
+   * outgrows its arrays grows by half, so that a large transaction filling one leaf copies it
+   * O(log) times rather than once per datom.
+   */
+  private static int capacity(Node n, int need, Edit edit) {
+    if (edit == null || !n.editable(edit)) return need;
+    return Math.min(MAX, Math.max(need, need + (need >> 1)));
+  }
 
   private final DatomOrder order;
   private final boolean temporal;
@@ -118,6 +130,14 @@ public final class DatomTree {
     return root == null ? 0 : root.count;
   }
 
+  /**
+   * Compares two datoms in this tree's order (for a temporal tree, with tx and added): the order
+   * that {@link #withAll} needs its batch sorted in.
+   */
+  public int compare(Datom x, Datom k) {
+    return cmp(x, k);
+  }
+
   private int cmp(Datom x, Datom k) {
     return temporal ? order.compareWithTx(x, k) : order.compare(x, k);
   }
@@ -134,6 +154,23 @@ public final class DatomTree {
     }
     int i = search(n, key);
     return i >= 0 ? n.keys[i] : null;
+  }
+
+  /**
+   * The first datom equal to {@code key} with its wildcards matching anything (the first of {@link
+   * #slice slice(key, key)}), or null; one descent, no cursor.
+   */
+  public Datom first(Datom key) {
+    Node n = load(root);
+    if (n == null) return null;
+    while (!n.isLeaf()) {
+      n = load(n.kids[childFor(n, key)]);
+    }
+    // childFor led to the leftmost leaf whose greatest datom is not less than key (or the last).
+    int i = bound(n, key, false);
+    if (i == n.len) return null;
+    Datom d = n.keys[i];
+    return cmp(d, key) == 0 ? d : null;
   }
 
   /** Binary search in a node: index of an equal key, or -(insertion point) - 1. */
@@ -185,11 +222,13 @@ public final class DatomTree {
 
   /** Carries the right half of a split up the recursion. */
   private static final class Op {
-    final Object edit;
+    final Edit edit;
     Node right;
     boolean changed;
+    /** Datoms a batch inserted so far ({@link #withAll}). */
+    long added;
 
-    Op(Object edit) {
+    Op(Edit edit) {
       this.edit = edit;
     }
   }
@@ -198,9 +237,9 @@ public final class DatomTree {
    * The tree with {@code d} added; this tree when an equal datom is present. With a non-null
    * {@code edit}, nodes created under the same token are reused in place.
    */
-  public DatomTree with(Datom d, Object edit) {
+  public DatomTree with(Datom d, Edit edit) {
     if (root == null) {
-      Datom[] keys = new Datom[edit == null ? 1 : MAX];
+      Datom[] keys = new Datom[1];
       keys[0] = d;
       return withRoot(new Node(keys, null, 1, 1, edit));
     }
@@ -210,8 +249,8 @@ public final class DatomTree {
     if (op.right != null) {
       Node l = n;
       Node r = op.right;
-      Datom[] keys = new Datom[edit == null ? 2 : MAX];
-      Node[] kids = new Node[keys.length];
+      Datom[] keys = new Datom[2];
+      Node[] kids = new Node[2];
       keys[0] = l.maxKey();
       keys[1] = r.maxKey();
       kids[0] = l;
@@ -253,7 +292,7 @@ public final class DatomTree {
         System.arraycopy(m.keys, i, m.keys, i + 1, m.len - i);
         if (kid != null) System.arraycopy(m.kids, i, m.kids, i + 1, m.len - i);
       } else {
-        int cap = op.edit == null ? n.len + 1 : MAX;
+        int cap = capacity(n, n.len + 1, op.edit);
         Datom[] keys = new Datom[cap];
         System.arraycopy(n.keys, 0, keys, 0, i);
         System.arraycopy(n.keys, i, keys, i + 1, n.len - i);
@@ -290,9 +329,11 @@ public final class DatomTree {
     return l;
   }
 
-  private static Node slice(Datom[] keys, Node[] kids, int from, int to, Object edit) {
+  private static Node slice(Datom[] keys, Node[] kids, int from, int to, Edit edit) {
     int len = to - from;
-    int cap = edit == null ? len : MAX;
+    // Exact size: a split in a small transaction is published as it is; in a large one the
+    // halves grow by capacity() like any other transient node.
+    int cap = len;
     Datom[] k = new Datom[cap];
     System.arraycopy(keys, from, k, 0, len);
     Node[] c = null;
@@ -308,8 +349,8 @@ public final class DatomTree {
     return new Node(k, c, len, count, edit);
   }
 
-  private static Node copy(Node n, Object edit, int extra) {
-    int cap = edit == null ? n.len + extra : MAX;
+  private static Node copy(Node n, Edit edit, int extra) {
+    int cap = n.len + extra;
     Datom[] keys = new Datom[cap];
     System.arraycopy(n.keys, 0, keys, 0, n.len);
     Node[] kids = null;
@@ -320,8 +361,195 @@ public final class DatomTree {
     return new Node(keys, kids, n.len, n.count, edit);
   }
 
+  // ---------------------------------------------------------------- batch insertion
+
+  /** Keys per node when a batch splits a node: room for later inserts, as {@link #build} leaves. */
+  private static final int FILL = MAX * 7 / 8;
+
+  /**
+   * The tree with every datom of {@code sorted[0, n)} added: they must be strictly ascending in this
+   * tree's order; one equal to a datom already present is skipped, as {@link #with} does. Each node
+   * the batch touches is copied (or, under {@code edit}, changed) once for the whole batch rather
+   * than once per datom, and the batch is split among children by galloping, so a run of datoms
+   * that land close together costs a few comparisons each instead of a descent from the root.
+   */
+  public DatomTree withAll(Datom[] sorted, int n, Edit edit) {
+    if (n == 0) return this;
+    if (n == 1) return with(sorted[0], edit);
+    Op op = new Op(edit);
+    Node start = root == null ? new Node(new Datom[0], null, 0, 0, null) : load(root);
+    Node[] parts = insertRun(start, sorted, 0, n, op);
+    if (!op.changed) return this;
+    while (parts.length > 1) parts = split(parts, parts.length, edit);
+    return parts[0] == root ? this : withRoot(parts[0]);
+  }
+
+  /**
+   * Inserts {@code ks[from, to)} (ascending, all within this node's range or beyond its end) under
+   * {@code n}; returns the node(s) that replace it: one, or several when it overflowed.
+   */
+  private Node[] insertRun(Node n, Datom[] ks, int from, int to, Op op) {
+    return n.isLeaf() ? mergeLeaf(n, ks, from, to, op) : insertRunBranch(n, ks, from, to, op);
+  }
+
+  private Node[] mergeLeaf(Node n, Datom[] ks, int from, int to, Op op) {
+    Datom[] old = n.keys;
+    int len = n.len;
+    Datom[] all = new Datom[len + to - from];
+    int m = 0;
+    int pos = 0;
+    for (int i = from; i < to; i++) {
+      Datom k = ks[i];
+      int p = gallopLeaf(old, pos, len, k, i == from);
+      if (p < len && cmp(old[p], k) == 0) continue; // present: keep the datom the tree holds
+      System.arraycopy(old, pos, all, m, p - pos);
+      m += p - pos;
+      all[m++] = k;
+      pos = p;
+    }
+    int inserted = m - pos;
+    if (inserted == 0) return new Node[] {n}; // every key was present
+    op.changed = true;
+    op.added += inserted;
+    System.arraycopy(old, pos, all, m, len - pos);
+    m += len - pos;
+    if (m <= MAX) {
+      if (all.length != m) all = java.util.Arrays.copyOf(all, m);
+      if (n.editable(op.edit)) {
+        n.keys = all;
+        n.len = m;
+        n.count = m;
+        return new Node[] {n};
+      }
+      return new Node[] {new Node(all, null, m, m, op.edit)};
+    }
+    return split(all, null, m, op.edit);
+  }
+
+  /**
+   * The first index in {@code keys[pos, len)} whose key is not less than {@code k}. For the first
+   * key of a run ({@code first}) nothing is known: plain binary search. The following ones tend to
+   * land close to the previous one: exponential probe from {@code pos}, then binary search.
+   */
+  private int gallopLeaf(Datom[] keys, int pos, int len, Datom k, boolean first) {
+    int lo = pos;
+    if (first) {
+      int hi = len;
+      while (lo < hi) {
+        int mid = (lo + hi) >>> 1;
+        if (cmp(keys[mid], k) < 0) lo = mid + 1;
+        else hi = mid;
+      }
+      return lo;
+    }
+    int step = 1;
+    int hi = pos;
+    while (hi < len && cmp(keys[hi], k) < 0) {
+      lo = hi + 1;
+      hi = pos + step;
+      step <<= 1;
+    }
+    if (hi > len) hi = len;
+    while (lo < hi) {
+      int mid = (lo + hi) >>> 1;
+      if (cmp(keys[mid], k) < 0) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  /** The first index in {@code ks[from, to)} whose datom is greater than {@code max}. */
+  private int gallopRun(Datom[] ks, int from, int to, Datom max) {
+    int lo = from;
+    int step = 1;
+    int hi = from;
+    while (hi < to && cmp(ks[hi], max) <= 0) {
+      lo = hi + 1;
+      hi = from + step;
+      step <<= 1;
+    }
+    if (hi > to) hi = to;
+    while (lo < hi) {
+      int mid = (lo + hi) >>> 1;
+      if (cmp(ks[mid], max) <= 0) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  private Node[] insertRunBranch(Node n, Datom[] ks, int from, int to, Op op) {
+    Node m = null; // n itself when editable, else its copy, once a child changed
+    int i = from;
+    while (i < to) {
+      Node cur = m == null ? n : m;
+      int c = childFor(cur, ks[i]);
+      int j = c == cur.len - 1 ? to : gallopRun(ks, i, to, cur.keys[c]);
+      Node child = load(cur.kids[c]);
+      long added = op.added;
+      Node[] parts = insertRun(child, ks, i, j, op);
+      i = j;
+      if (op.added == added) continue; // every key was present
+      if (m == null) m = n.editable(op.edit) ? n : copy(n, op.edit, 0);
+      m.count += op.added - added;
+      m.kids[c] = parts[0];
+      m.keys[c] = parts[0].maxKey();
+      if (parts.length > 1) insertKids(m, c + 1, parts);
+    }
+    if (m == null) return new Node[] {n};
+    if (m.len > MAX) return split(m.keys, m.kids, m.len, op.edit);
+    if (op.edit == null && m.keys.length != m.len) {
+      m.keys = java.util.Arrays.copyOf(m.keys, m.len);
+      m.kids = java.util.Arrays.copyOf(m.kids, m.len);
+    }
+    return new Node[] {m};
+  }
+
+  /**
+   * Inserts {@code parts[1..]} as children of the modifiable branch {@code m} at {@code at}, growing
+   * its arrays as needed (past MAX for now: the caller splits it afterwards).
+   */
+  private static void insertKids(Node m, int at, Node[] parts) {
+    int extra = parts.length - 1;
+    if (m.len + extra > m.keys.length) {
+      int cap = Math.max(m.len + extra, Math.min(MAX, m.len + (m.len >> 1)));
+      m.keys = java.util.Arrays.copyOf(m.keys, cap);
+      m.kids = java.util.Arrays.copyOf(m.kids, cap);
+    }
+    System.arraycopy(m.keys, at, m.keys, at + extra, m.len - at);
+    System.arraycopy(m.kids, at, m.kids, at + extra, m.len - at);
+    for (int p = 1; p < parts.length; p++) {
+      m.kids[at + p - 1] = parts[p];
+      m.keys[at + p - 1] = parts[p].maxKey();
+    }
+    m.len += extra;
+  }
+
+  /** Leaves (kids == null) or branches over {@code keys/kids[0, m)}, about FILL entries each. */
+  private static Node[] split(Datom[] keys, Node[] kids, int m, Edit edit) {
+    int pieces = (m + FILL - 1) / FILL;
+    Node[] out = new Node[pieces];
+    for (int p = 0; p < pieces; p++) {
+      int a = (int) ((long) m * p / pieces);
+      int b = (int) ((long) m * (p + 1) / pieces);
+      out[p] = slice(keys, kids, a, b, edit);
+    }
+    return out;
+  }
+
+  /** Branches over {@code kids[0, m)}: the level above a node that overflowed into several. */
+  private static Node[] split(Node[] kids, int m, Edit edit) {
+    Datom[] keys = new Datom[m];
+    for (int k = 0; k < m; k++) keys[k] = kids[k].maxKey();
+    if (m <= MAX) {
+      long count = 0;
+      for (int k = 0; k < m; k++) count += kids[k].count;
+      return new Node[] {new Node(keys, java.util.Arrays.copyOf(kids, m), m, count, edit)};
+    }
+    return split(keys, kids, m, edit);
+  }
+
   /** The tree without the datom equal to {@code d}; this tree when there is none. */
-  public DatomTree without(Datom d, Object edit) {
+  public DatomTree without(Datom d, Edit edit) {
     if (root == null) return this;
     Op op = new Op(edit);
     Node n = remove(load(root), d, op);
@@ -336,12 +564,18 @@ public final class DatomTree {
       int i = search(n, d);
       if (i < 0) return n;
       op.changed = true;
-      Node m = n.editable(op.edit) ? n : copy(n, op.edit, 0);
-      System.arraycopy(m.keys, i + 1, m.keys, i, m.len - i - 1);
-      m.len--;
-      m.keys[m.len] = null;
-      m.count--;
-      return m;
+      if (!n.editable(op.edit)) {
+        // Copy without the removed key: exactly sized, nothing left to trim when published.
+        Datom[] keys = new Datom[n.len - 1];
+        System.arraycopy(n.keys, 0, keys, 0, i);
+        System.arraycopy(n.keys, i + 1, keys, i, n.len - i - 1);
+        return new Node(keys, null, n.len - 1, n.count - 1, op.edit);
+      }
+      System.arraycopy(n.keys, i + 1, n.keys, i, n.len - i - 1);
+      n.len--;
+      n.keys[n.len] = null;
+      n.count--;
+      return n;
     }
     int i = childFor(n, d);
     Node nc = remove(load(n.kids[i]), d, op);
@@ -373,7 +607,7 @@ public final class DatomTree {
   }
 
   /** Merges children lo and lo+1 of m, or redistributes them evenly when they do not fit one. */
-  private static void rebalance(Node m, int lo, Object edit) {
+  private static void rebalance(Node m, int lo, Edit edit) {
     Node a = m.kids[lo];
     Node b = m.kids[lo + 1];
     int total = a.len + b.len;
@@ -402,23 +636,13 @@ public final class DatomTree {
     }
   }
 
-  /** Publishes a tree built in transient mode: its nodes become immutable. */
+  /**
+   * Publishes a tree built in transient mode: the nodes of its batch become immutable (those of
+   * every tree updated under the same {@link Edit}, see {@link Edit#publish()}).
+   */
   public DatomTree persistent() {
-    freeze(root);
+    if (root != null && root.edit != null) root.edit.publish();
     return this;
-  }
-
-  private static void freeze(Node n) {
-    if (n == null || n.edit == null) return;
-    n.edit = null;
-    // Transient nodes were sized for growth; published nodes keep exactly what they hold.
-    if (n.keys.length != n.len) {
-      n.keys = java.util.Arrays.copyOf(n.keys, n.len);
-      if (n.kids != null) n.kids = java.util.Arrays.copyOf(n.kids, n.len);
-    }
-    if (n.kids != null) {
-      for (int i = 0; i < n.len; i++) freeze(n.kids[i]);
-    }
   }
 
   // ---------------------------------------------------------------- storage
@@ -471,6 +695,34 @@ public final class DatomTree {
     }
     n.address = address;
     return n;
+  }
+
+  /**
+   * Checks the structure (for tests): keys ascending, no node above MAX, each branch key the
+   * greatest datom beneath it, each count the datoms beneath; throws IllegalStateException.
+   */
+  void checkInvariants() {
+    if (root != null) check(load(root), null);
+  }
+
+  private long check(Node n, Datom after) {
+    if (n.len > MAX || n.len == 0) throw new IllegalStateException("node of " + n.len + " keys");
+    Datom prev = after;
+    long count = 0;
+    for (int i = 0; i < n.len; i++) {
+      if (n.isLeaf()) {
+        if (prev != null && cmp(prev, n.keys[i]) >= 0) throw new IllegalStateException("keys out of order at " + n.keys[i]);
+        prev = n.keys[i];
+        count++;
+      } else {
+        Node kid = load(n.kids[i]);
+        count += check(kid, prev);
+        if (kid.maxKey() != n.keys[i]) throw new IllegalStateException("stale branch key " + n.keys[i]);
+        prev = n.keys[i];
+      }
+    }
+    if (count != n.count) throw new IllegalStateException("count " + n.count + ", holds " + count);
+    return count;
   }
 
   // ---------------------------------------------------------------- counts

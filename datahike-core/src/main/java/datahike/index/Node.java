@@ -20,19 +20,20 @@ final class Node {
   /** Datoms beneath this node. */
   long count;
   /** The transaction that may mutate this node in place, or null once published. */
-  Object edit;
+  Edit edit;
   /**
    * The store key this node is written under, or null while it exists only in memory. A node with
    * an address and no keys is a stub: its content is loaded through the tree's {@link NodeStore}.
    */
   String address;
 
-  Node(Datom[] keys, Node[] kids, int len, long count, Object edit) {
+  Node(Datom[] keys, Node[] kids, int len, long count, Edit edit) {
     this.keys = keys;
     this.kids = kids;
     this.len = len;
     this.count = count;
     this.edit = edit;
+    if (edit != null) edit.created(this);
   }
 
   /** A stub for a stored node: the address and datom count of a child not loaded here. */
@@ -54,7 +55,7 @@ final class Node {
     return keys[len - 1];
   }
 
-  boolean editable(Object e) {
+  boolean editable(Edit e) {
     return e != null && edit == e;
   }
 }

@@ -30,7 +30,7 @@ class DatomTreeTest {
       List<DatomTree> versions = new ArrayList<>();
       List<List<Datom>> snapshots = new ArrayList<>();
       for (int round = 0; round < 60; round++) {
-        Object edit = r.nextBoolean() ? new Object() : null;
+        Edit edit = r.nextBoolean() ? new Edit() : null;
         int ops = 1 + r.nextInt(400);
         for (int i = 0; i < ops; i++) {
           Datom d = random(r);
@@ -43,6 +43,7 @@ class DatomTreeTest {
           }
         }
         if (edit != null) tree = tree.persistent();
+        tree.checkInvariants();
         assertThat(tree.size()).as("seed %d", seed).isEqualTo(model.size());
         assertThat(list(tree.all())).as("seed %d", seed).containsExactlyElementsOf(model);
         versions.add(tree);
@@ -54,12 +55,86 @@ class DatomTreeTest {
         for (Datom d : model) if (order.compare(d, key) == 0) expected.add(d);
         assertThat(list(tree.slice(key, key))).as("seed %d", seed).containsExactlyElementsOf(expected);
         assertThat(tree.count(key, key)).as("seed %d", seed).isEqualTo(expected.size());
+        assertThat(tree.first(key)).as("first, seed %d", seed)
+            .isEqualTo(expected.isEmpty() ? null : expected.get(0));
       }
       for (int i = 0; i < versions.size(); i++) {
         assertThat(list(versions.get(i).all())).as("old version %d, seed %d", i, seed)
             .containsExactlyElementsOf(snapshots.get(i));
       }
     }
+  }
+
+  @Test
+  void withAll_addsSortedBatchesLikeOneByOne_inEveryOrder_andLeavesOldVersionsAlone() {
+    long seed = System.nanoTime();
+    Random r = new Random(seed);
+    int[] batchSizes = {1, 2, 5, 40, 700, 3000, 20_000};
+    for (boolean temporal : new boolean[] {false, true}) {
+      for (DatomOrder order : DatomOrder.values()) {
+        DatomTree tree = DatomTree.empty(order, temporal);
+        java.util.Comparator<Datom> cmp = temporal ? order::compareWithTx : order::compare;
+        TreeSet<Datom> model = new TreeSet<>(cmp);
+        List<DatomTree> versions = new ArrayList<>();
+        List<List<Datom>> snapshots = new ArrayList<>();
+        for (int round = 0; round < 24; round++) {
+          Edit edit = r.nextBoolean() ? new Edit() : null;
+          // Dense batches (a few entities) and sparse ones (spread over all); some already present.
+          int size = batchSizes[r.nextInt(batchSizes.length)];
+          int span = r.nextBoolean() ? 50 : 100_000;
+          int base = r.nextInt(100_000);
+          TreeSet<Datom> batch = new TreeSet<>(cmp);
+          for (int i = 0; i < size; i++) {
+            Datom d =
+                new Datom(base + r.nextInt(span), ATTRS[r.nextInt(3)], (long) r.nextInt(50),
+                    536870913L + r.nextInt(3), r.nextBoolean());
+            if (!temporal) d = new Datom(d.e, d.a, d.v, 536870913L, true);
+            batch.add(d);
+          }
+          if (!model.isEmpty() && r.nextBoolean()) batch.add(model.first());
+          Datom[] sorted = batch.toArray(new Datom[0]);
+          tree = tree.withAll(sorted, sorted.length, edit);
+          model.addAll(batch);
+          // Removals now and then, so batches also meet trees that were merged and rebalanced.
+          if (r.nextInt(3) == 0) {
+            for (int i = 0; i < size / 2; i++) {
+              Datom d = model.ceiling(new Datom(r.nextInt(100_000), 0, null, 0, true));
+              if (d == null) continue;
+              tree = tree.without(d, edit);
+              model.remove(d);
+            }
+          }
+          if (edit != null) tree = tree.persistent();
+          tree.checkInvariants();
+          assertThat(tree.size()).as("seed %d", seed).isEqualTo(model.size());
+          assertThat(list(tree.all())).as("seed %d", seed).containsExactlyElementsOf(model);
+          versions.add(tree);
+          snapshots.add(new ArrayList<>(model));
+          Datom key = new Datom(-1, ATTRS[r.nextInt(3)], null, 0, true);
+          if (order == DatomOrder.EAVT) key = new Datom(base + r.nextInt(span), 0, null, 0, true);
+          List<Datom> expected = new ArrayList<>();
+          for (Datom d : model) if (order.compare(d, key) == 0) expected.add(d);
+          assertThat(tree.count(key, key)).as("seed %d", seed).isEqualTo(expected.size());
+          assertThat(tree.first(key)).as("seed %d", seed)
+              .isEqualTo(expected.isEmpty() ? null : expected.get(0));
+        }
+        for (int i = 0; i < versions.size(); i++) {
+          assertThat(list(versions.get(i).all())).as("old version %d, seed %d", i, seed)
+              .containsExactlyElementsOf(snapshots.get(i));
+        }
+      }
+    }
+  }
+
+  @Test
+  void withAll_keepsTheDatomAlreadyPresent() {
+    Datom held = new Datom(1, ATTRS[0], 5L, 536870913L, true);
+    Datom same = new Datom(1, ATTRS[0], 5L, 536870999L, true);
+    Datom other = new Datom(2, ATTRS[0], 5L, 536870999L, true);
+    DatomTree t = DatomTree.empty(DatomOrder.EAVT, false).with(held, null);
+    DatomTree t2 = t.withAll(new Datom[] {same, other}, 2, null);
+    assertThat(list(t2.all())).extracting(Datom::tx).containsExactly(536870913L, 536870999L);
+    assertThat(t.withAll(new Datom[] {same}, 1, null)).isSameAs(t);
   }
 
   @Test
