@@ -14,11 +14,11 @@ import java.util.concurrent.Future;
  * load datoms/s. Each opens a fresh database (local backends: under the bench work directory,
  * beside the fsync probe's temp dir) and deletes it afterwards.
  *
- * <p>Until the durable store lands, opening the database fails and each measurement throws {@link
- * NotAvailable}, which the suite prints as "not available yet".
+ * <p>When a backend cannot be opened (its server is down, its module missing) each measurement
+ * throws {@link NotAvailable}, which the suite prints in that backend's row instead of a figure.
  */
 final class DatahikeDurable {
-  /** The durable backend cannot be opened (yet). */
+  /** The backend cannot be opened here. */
   static final class NotAvailable extends Exception {
     NotAvailable(Throwable cause) {
       super(cause.getClass().getSimpleName() + ": " + cause.getMessage(), cause);
