@@ -1,11 +1,12 @@
 package datahike.bench;
 
+import datahike.store.s3.S3TestServer;
 import java.util.List;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
 /**
- * The S3 store on s3proxy started in this process ({@link BenchS3Server}, as the store's tests do):
+ * The S3 store on s3proxy started in this process ({@link S3TestServer}, as the store's tests do):
  * one bucket for the run, one key prefix per bench database; closing deletes every object left, the
  * bucket, and stops the server. Figures are loopback HTTP to an in-memory blob store, the store's
  * request pattern without a network's latency.
@@ -13,7 +14,7 @@ import software.amazon.awssdk.services.s3.model.S3Object;
 final class S3Backend extends Backend {
   private static final String BUCKET = "datahike-bench";
 
-  private BenchS3Server server;
+  private S3TestServer server;
   private String startError;
 
   S3Backend() {
@@ -24,7 +25,7 @@ final class S3Backend extends Backend {
   String serverUnavailable() {
     if (server == null && startError == null) {
       try {
-        server = BenchS3Server.start();
+        server = S3TestServer.start();
         server.createBucket(BUCKET);
       } catch (RuntimeException | LinkageError e) {
         startError = "cannot start s3proxy in-process: " + e;
@@ -47,9 +48,9 @@ final class S3Backend extends Backend {
         + " :region \"us-east-1\" :endpoint "
         + edn(server.endpoint())
         + " :path-style true :access-key "
-        + edn(BenchS3Server.ACCESS_KEY)
+        + edn(S3TestServer.ACCESS_KEY)
         + " :secret-key "
-        + edn(BenchS3Server.SECRET_KEY)
+        + edn(S3TestServer.SECRET_KEY)
         + " :prefix "
         + edn(id)
         + " :id "
@@ -68,7 +69,7 @@ final class S3Backend extends Backend {
 
   /** Deletes every object under {@code prefix}; returns how many there were. */
   private int deleteObjects(String prefix) {
-    try (S3Client c = BenchS3Server.client(server.endpoint())) {
+    try (S3Client c = S3TestServer.client(server.endpoint())) {
       List<S3Object> objs =
           c.listObjectsV2Paginator(b -> b.bucket(BUCKET).prefix(prefix)).contents().stream()
               .toList();
@@ -86,7 +87,7 @@ final class S3Backend extends Backend {
     }
     try {
       deleteObjects("");
-      try (S3Client c = BenchS3Server.client(server.endpoint())) {
+      try (S3Client c = S3TestServer.client(server.endpoint())) {
         c.deleteBucket(b -> b.bucket(BUCKET));
       }
     } finally {
