@@ -83,7 +83,7 @@ final class PendingChanges {
       counts[g]++;
       last = g;
     }
-    // Groups in attribute order (a handful: insertion sort), then their start offsets.
+    // Groups in attribute order (at most MAX_ATTRS of them), then their start offsets.
     Integer[] order = new Integer[k];
     for (int x = 0; x < k; x++) order[x] = x;
     Arrays.sort(order, (x, y) -> DatomOrder.cmpA(attrs[x], attrs[y]));
