@@ -54,7 +54,9 @@ public final class Connection implements AutoCloseable {
   }
 
   /**
-   * Group-commit figures of a stored database since it was opened: {@code [syncs, transactions]}.
+   * Group-commit figures of a stored database since it was opened: {@code [syncs, transactions,
+   * nanoseconds spent appending and syncing, nanoseconds the appender waited for more
+   * transactions to share a sync]}; all zero where no log is written in this process.
    */
   public long[] commitStats() {
     return backend.commitStats();

@@ -113,7 +113,7 @@ final class SharedDatabase {
 
   /** The group-commit figures of a stored database: {@code [syncs, transactions]}. */
   long[] commitStats() {
-    return durable == null ? new long[] {0, 0} : durable.commitStats();
+    return durable == null ? new long[] {0, 0, 0, 0} : durable.commitStats();
   }
 
   void acquire() {

@@ -70,6 +70,8 @@ public final class DurableDb implements AutoCloseable {
   private long lastWrite;
   private long novelty;
   private volatile boolean closed;
+  private final java.util.concurrent.atomic.AtomicBoolean lingerScheduled =
+      new java.util.concurrent.atomic.AtomicBoolean();
 
   private DurableDb(Map<Keyword, Object> storeConfig, Store store, Duration lockWait, HeadRecord head, byte[] headBytes) {
     this.storeConfig = storeConfig;
@@ -80,7 +82,7 @@ public final class DurableDb implements AutoCloseable {
     this.nodes = new StoredNodes(store, heapDatoms);
     this.headBytes = headBytes;
     this.headSeq = head.logSeq();
-    this.pipeline = new CommitPipeline(store, this::published, this::recover);
+    this.pipeline = new CommitPipeline(store, this::applyAll, this::published, this::recover);
     this.linger =
         Executors.newSingleThreadScheduledExecutor(
             r -> {
@@ -307,36 +309,62 @@ public final class DurableDb implements AutoCloseable {
    * Transactor#load}) as a transaction: serialized with other writers, durable on return.
    */
   public Committed commit(java.util.function.Function<DbValue, Transactor.Result> work) {
-    CommitPipeline.Pending p;
-    DbValue before;
-    Transactor.Result r;
+    CommitPipeline.Job job = pipeline.job(work);
+    pipeline.run(job);
+    Committed c = (Committed) job.result;
+    if (!c.result().purged().isEmpty()) purgeFromStorage();
+    afterCommit();
+    return c;
+  }
+
+  /**
+   * The combiner's step (see {@link CommitPipeline}): runs submitted transactions one after another
+   * on the tentative state and queues their log records while the write lock is held, so log
+   * order is transaction order.
+   */
+  @SuppressWarnings("unchecked")
+  private void applyAll(List<CommitPipeline.Job> jobs) {
     writeLock.lock();
     try {
-      checkOpen();
-      ensureWriter();
-      before = tentative;
-      r = work.apply(before);
-      byte[] record =
-          TxRecordCodec.encode(
-              new TxRecord(r.dbAfter().maxTx(), r.dbAfter().maxEid(), r.txData(), r.purged()));
-      p = pipeline.enqueue(record, r.dbAfter());
-      tentative = r.dbAfter();
-      tentativeSeq++;
-      novelty += r.txData().size();
+      RuntimeException refused = null;
+      try {
+        checkOpen();
+        ensureWriter();
+      } catch (RuntimeException e) {
+        refused = e;
+      }
+      for (CommitPipeline.Job job : jobs) {
+        if (refused != null) {
+          job.fail(refused);
+          continue;
+        }
+        try {
+          DbValue before = tentative;
+          Transactor.Result r =
+              ((java.util.function.Function<DbValue, Transactor.Result>) job.work).apply(before);
+          byte[] record =
+              TxRecordCodec.encode(
+                  new TxRecord(r.dbAfter().maxTx(), r.dbAfter().maxEid(), r.txData(), r.purged()));
+          job.applied(record, r.dbAfter(), new Committed(before, r));
+          tentative = r.dbAfter();
+          tentativeSeq++;
+          novelty += r.txData().size();
+        } catch (Throwable t) {
+          // A rejected transaction changes nothing: tentative stays as it was.
+          job.fail(t);
+        }
+      }
       lastWrite = System.nanoTime();
+      pipeline.accept(jobs);
     } finally {
       writeLock.unlock();
     }
-    pipeline.await(p);
-    if (!r.purged().isEmpty()) purgeFromStorage();
-    afterCommit();
-    return new Committed(before, r);
   }
 
   /** Called by the pipeline, in log order, as each record becomes durable. */
-  private void published(CommitPipeline.Pending p) {
-    current = (DbValue) p.payload;
-    durableSeq = p.seq;
+  private void published(CommitPipeline.Job job) {
+    current = (DbValue) job.payload;
+    durableSeq = job.seq;
   }
 
   /** After a failed append: the next transaction starts again from the durable state. */
@@ -373,25 +401,60 @@ public final class DurableDb implements AutoCloseable {
     }
   }
 
-  /** Flushes when enough novelty piled up, and schedules the release of an idle writer lock. */
+  /**
+   * Flushes when enough novelty piled up, and schedules the release of an idle writer lock. A
+   * flush needs the pipeline idle; under a steady stream of writers it rarely is, so at twice the
+   * threshold a committer stops new transactions from being applied and waits for the queue to
+   * drain, which bounds the memory unflushed novelty takes.
+   */
   private void afterCommit() {
-    if (novelty >= FLUSH_NOVELTY && writeLock.tryLock()) {
+    if (novelty >= FLUSH_NOVELTY) {
+      if (novelty >= 2 * FLUSH_NOVELTY) {
+        writeLock.lock();
+      } else if (!writeLock.tryLock()) {
+        scheduleLinger();
+        return;
+      }
       try {
-        if (pipeline.idle()) flush();
+        if (novelty >= 2 * FLUSH_NOVELTY && !closed) pipeline.awaitIdle();
+        if (!closed && writer != null && pipeline.idle()) flush();
       } finally {
         writeLock.unlock();
       }
     }
-    linger.schedule(this::releaseIfIdle, LINGER_MS, TimeUnit.MILLISECONDS);
+    scheduleLinger();
   }
 
+  /** One pending release check at a time: scheduling one per commit costs more than the commit. */
+  private void scheduleLinger() {
+    scheduleLinger(TimeUnit.MILLISECONDS.toNanos(LINGER_MS));
+  }
+
+  private void scheduleLinger(long delayNanos) {
+    if (lingerScheduled.compareAndSet(false, true)) {
+      try {
+        linger.schedule(this::releaseIfIdle, delayNanos, TimeUnit.NANOSECONDS);
+      } catch (java.util.concurrent.RejectedExecutionException closedMeanwhile) {
+        lingerScheduled.set(false);
+      }
+    }
+  }
+
+  /** Releases the writer lock once no write came for {@link #LINGER_MS}; else checks again then. */
   private void releaseIfIdle() {
-    if (!writeLock.tryLock()) return;
+    lingerScheduled.set(false);
+    if (!writeLock.tryLock()) {
+      scheduleLinger();
+      return;
+    }
     try {
-      boolean idleLongEnough = System.nanoTime() - lastWrite >= TimeUnit.MILLISECONDS.toNanos(LINGER_MS);
-      if (writer != null && idleLongEnough && pipeline.idle()) {
+      if (writer == null || closed) return;
+      long left = TimeUnit.MILLISECONDS.toNanos(LINGER_MS) - (System.nanoTime() - lastWrite);
+      if (left <= 0 && pipeline.idle()) {
         writer.close();
         writer = null;
+      } else {
+        scheduleLinger(Math.max(left, TimeUnit.MILLISECONDS.toNanos(1)));
       }
     } finally {
       writeLock.unlock();

@@ -23,6 +23,9 @@ import java.util.List;
  * once the current one reaches {@code segmentBytes}; its header is synced and the directory fsynced
  * before any group goes in, and each group is written with one positional write and synced ({@code
  * FileChannel.force(false)}) before its callers return and before the next group is written.
+ * Zeros are written ahead of the last group ({@link #PREALLOCATE_BYTES} at a time) so that most
+ * syncs leave the file's size alone; zeros where a group would start end a segment cleanly (a
+ * segment after it must then start at the next record, which {@link #read} checks).
  *
  * <p>Hence after a crash only the last group of the last segment can be damaged, and it was never
  * acknowledged. Scanning tells the two cases apart: a bad frame with no valid group anywhere after
@@ -39,6 +42,17 @@ final class FileLog {
   /** Default size at which a new segment is started. */
   static final long DEFAULT_SEGMENT_BYTES = 64L << 20;
 
+  /**
+   * Zeros written ahead of the last group, so that most syncs need not change the file's size: a
+   * sync that grows the file also commits the file system's journal, and measured on this
+   * project's CI machine that doubled the cost of syncing a 4 KiB group (356 vs 160 us). Scans read
+   * zeros after the last group as the end of the log (see {@link LogSegments#scan}).
+   */
+  static final int PREALLOCATE_BYTES = 256 << 10;
+  // (At most one segment's size: tests use tiny segments.)
+
+  private static final byte[] ZEROS = new byte[PREALLOCATE_BYTES];
+
   /** Most record bytes the committer puts into one group (a larger single append goes alone). */
   static final long MAX_GROUP_BYTES = 16L << 20;
 
@@ -49,6 +63,8 @@ final class FileLog {
   // Writer state: touched only by the flusher (one at a time) or inside committer.exclusive().
   private FileChannel active;
   private long activePos;
+  /** End of the zeros written ahead in the active segment (its size as this writer made it). */
+  private long allocatedEnd;
   private long nextSeq = 1;
   private boolean writable;
   private Throwable poisoned;
@@ -117,6 +133,13 @@ final class FileLog {
       if (active == null || activePos >= segmentBytes) {
         roll();
       }
+      if (activePos + frame.length > allocatedEnd) {
+        long from = Math.max(allocatedEnd, activePos + frame.length);
+        byte[] zeros = segmentBytes >= ZEROS.length ? ZEROS : new byte[(int) Math.max(segmentBytes, 0)];
+        before("write", active, from, zeros);
+        FileIo.writeFully(active, zeros, from);
+        allocatedEnd = from + zeros.length;
+      }
       before("write", active, activePos, frame);
       FileIo.writeFully(active, frame, activePos);
       before("sync", active, activePos, frame);
@@ -141,6 +164,7 @@ final class FileLog {
       if (active != null) {
         try {
           active.truncate(activePos);
+          allocatedEnd = activePos;
           active.force(true);
         } catch (IOException | RuntimeException suppressed) {
           e.addSuppressed(suppressed);
@@ -173,8 +197,18 @@ final class FileLog {
     }
   }
 
-  /** Starts segment {@code nextSeq}: header written and synced, directory entry synced. */
+  /**
+   * Starts segment {@code nextSeq}: header written and synced, directory entry synced. The segment
+   * before it loses its zeros ahead (unsynced: a crash may leave them, and scans accept them).
+   */
   private void roll() throws IOException {
+    if (active != null && allocatedEnd > activePos) {
+      try {
+        active.truncate(activePos);
+      } catch (IOException ignored) {
+        // Only space: the zeros read as the end of the segment.
+      }
+    }
     closeActive();
     Path p = dir.resolve(LogSegments.name(nextSeq));
     FileChannel ch = FileIo.open(p, CREATE_NEW, WRITE);
@@ -191,6 +225,7 @@ final class FileLog {
     }
     active = ch;
     activePos = LogSegments.SEGMENT_HEADER_BYTES;
+    allocatedEnd = activePos;
   }
 
   /**
@@ -220,6 +255,7 @@ final class FileLog {
                   ch.truncate(s.end());
                   ch.force(true);
                 }
+                allocatedEnd = ch.size();
               } catch (IOException | RuntimeException e) {
                 ch.close();
                 throw e;

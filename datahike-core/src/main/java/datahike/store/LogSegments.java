@@ -158,6 +158,10 @@ final class LogSegments {
             problem = e.getMessage();
           }
         }
+        if (allZero(ch, pos, size)) {
+          // Space the writer wrote ahead (FileLog.PREALLOCATE_BYTES): the end of the log, not damage.
+          return new Scan(pos, expect, false, false);
+        }
         if (!isLast || validGroupAfter(ch, pos + 1, size)) {
           throw corruptAt(seg, pos, BlobFrame.corrupt(where, problem, null));
         }
@@ -165,6 +169,21 @@ final class LogSegments {
       }
       return new Scan(pos, expect, false, false);
     }
+  }
+
+  /** True when every byte in {@code [from, size)} is zero. */
+  private static boolean allZero(FileChannel ch, long from, long size) throws IOException {
+    byte[] buf = new byte[(int) Math.min(64 << 10, Math.max(0, size - from))];
+    for (long pos = from; pos < size; ) {
+      int n = (int) Math.min(buf.length, size - pos);
+      if (n < buf.length) buf = new byte[n];
+      FileIo.readInto(ch, pos, buf);
+      for (byte b : buf) {
+        if (b != 0) return false;
+      }
+      pos += n;
+    }
+    return true;
   }
 
   /**

@@ -109,6 +109,48 @@ class DurableDbTest {
   }
 
   @Test
+  void concurrentWriters_withRejectedTransactionsAmongThem_landEveryGoodOneOnce() throws Exception {
+    // Transactions of many writers are applied back to back by one of them: a rejected one must
+    // fail only its own writer and leave the others' state untouched.
+    Config cfg = cfg("");
+    Datahike.createDatabase(cfg);
+    java.util.Map<Long, String> byTx = new java.util.concurrent.ConcurrentHashMap<>();
+    java.util.concurrent.atomic.AtomicInteger rejected = new java.util.concurrent.atomic.AtomicInteger();
+    try (Connection conn = Datahike.connect(cfg)) {
+      conn.transact(SCHEMA);
+      ExecutorService pool = Executors.newFixedThreadPool(16);
+      List<Future<?>> fs = new ArrayList<>();
+      for (int t = 0; t < 16; t++) {
+        int tt = t;
+        fs.add(pool.submit(() -> {
+          for (int i = 0; i < 60; i++) {
+            if (i % 7 == 3) {
+              assertThatThrownBy(() -> conn.transact("[{:name \"bad\" :age \"not a number\"}]"))
+                  .isInstanceOf(DatahikeException.class);
+              rejected.incrementAndGet();
+              continue;
+            }
+            String name = "w" + tt + "-" + i;
+            long tx = conn.transact("[{:name \"" + name + "\" :age " + i + "}]").tx();
+            assertThat(byTx.put(tx, name)).as("tx %d acknowledged twice", tx).isNull();
+          }
+          return null;
+        }));
+        if (t == 7) fs.add(pool.submit(() -> { conn.sync(); return null; }));
+      }
+      for (Future<?> f : fs) f.get();
+      pool.shutdown();
+    }
+    assertThat(rejected.get()).isEqualTo(16 * 9);
+    try (Connection conn = Datahike.connect(cfg)) {
+      Set<List<Object>> names = Datahike.q("[:find ?n :where [_ :name ?n]]", conn.db());
+      assertThat(names).hasSize(byTx.size());
+      for (String n : byTx.values()) assertThat(names).contains(List.<Object>of(n));
+      assertThat(names).doesNotContain(List.<Object>of("bad"));
+    }
+  }
+
+  @Test
   void connect_withOtherSettings_isRefused_andMissingDatabaseIsClear() {
     Config cfg = cfg(":keep-history? false");
     assertThatThrownBy(() -> Datahike.connect(cfg))

@@ -53,12 +53,13 @@ final class FileStoreLayout {
     }
   }
 
-  /** The group frames of one segment, in order. */
+  /** The group frames of one segment, in order (the zeros written ahead after them are not). */
   static List<Group> groups(Path segment) throws IOException {
     byte[] b = Files.readAllBytes(segment);
     List<Group> out = new ArrayList<>();
     int pos = SEGMENT_HEADER;
-    while (pos + FRAME_OVERHEAD <= b.length) {
+    // Zeros follow the last group (the writer writes them ahead): a frame starts with its magic.
+    while (pos + FRAME_OVERHEAD <= b.length && getInt(b, pos) != 0) {
       int len = FRAME_OVERHEAD + getInt(b, pos + 8);
       out.add(new Group(segment, pos, len));
       pos += len;

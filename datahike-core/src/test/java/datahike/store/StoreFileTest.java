@@ -72,7 +72,7 @@ class StoreFileTest extends AbstractStoreContractTest {
     for (Path seg : segments(config)) {
       byte[] b = Files.readAllBytes(seg);
       int pos = LogSegments.SEGMENT_HEADER_BYTES;
-      while (pos + BlobFrame.OVERHEAD <= b.length) {
+      while (pos + BlobFrame.OVERHEAD <= b.length && BlobFrame.getInt(b, pos) == BlobFrame.MAGIC) {
         int n = BlobFrame.getInt(b, pos + 8);
         out.add(
             new Group(
@@ -111,15 +111,13 @@ class StoreFileTest extends AbstractStoreContractTest {
   @Override
   protected void tearLogTail(Map<Keyword, Object> config, int n) throws Exception {
     List<Path> segs = segments(config);
-    Path last = segs.get(segs.size() - 1);
-    byte[] b = Files.readAllBytes(last);
-    Files.write(last, Arrays.copyOf(b, b.length - n));
+    LogLayout.tearTail(segs.get(segs.size() - 1), n);
   }
 
   @Override
   protected void appendLogGarbage(Map<Keyword, Object> config, byte[] bytes) throws Exception {
     List<Path> segs = segments(config);
-    Files.write(segs.get(segs.size() - 1), bytes, StandardOpenOption.APPEND);
+    LogLayout.garbageAfterGroups(segs.get(segs.size() - 1), bytes);
   }
 
   @Override
@@ -210,7 +208,7 @@ class StoreFileTest extends AbstractStoreContractTest {
     Map<Keyword, Object> cfg = logOfThreeGroups();
     Group last = groupOf(cfg, 4);
     byte[] pristine = Files.readAllBytes(last.segment());
-    for (int cut = last.offset(); cut < pristine.length; cut++) {
+    for (int cut = last.offset(); cut < last.offset() + last.length(); cut++) {
       Files.write(last.segment(), Arrays.copyOf(pristine, cut));
       try (Store s = Stores.open(cfg)) {
         assertThat(seqs(s.readLog(1))).as("cut at %d", cut).containsExactly(1L, 2L, 3L);
@@ -234,6 +232,37 @@ class StoreFileTest extends AbstractStoreContractTest {
     assertThat(seqs(s.readLog(1))).containsExactly(1L, 2L, 3L);
     s.lockWriter(Duration.ofSeconds(5)).close();
     assertThat(Files.size(last.segment())).isEqualTo(last.offset());
+  }
+
+  @Test
+  void zerosWrittenAhead_endTheLogCleanly_andAreKeptByTheWriter() throws Exception {
+    Map<Keyword, Object> cfg = logOfThreeGroups();
+    Path seg = groupOf(cfg, 4).segment();
+    byte[] b = Files.readAllBytes(seg);
+    int end = LogLayout.groupsEnd(b);
+    assertThat(b.length).as("zeros written ahead").isGreaterThan(end);
+    Store s = open(cfg);
+    assertThat(seqs(s.readLog(1))).containsExactly(1L, 2L, 3L, 4L, 5L);
+    try (Store.WriterLock l = s.lockWriter(Duration.ofSeconds(5))) {
+      assertThat(s.append(List.of(bytes("six")))).isEqualTo(6);
+    }
+    assertThat(Files.size(seg)).as("not truncated by recovery").isEqualTo(b.length);
+    assertThat(seqs(open(cfg).readLog(1))).containsExactly(1L, 2L, 3L, 4L, 5L, 6L);
+  }
+
+  @Test
+  void zerosAtTheEndOfAnEarlierSegment_readAsItsEnd() throws Exception {
+    // A crash before the rolled segment was trimmed leaves its zeros: the next segment goes on.
+    Map<Keyword, Object> cfg = newConfig();
+    Store s = open(cfg);
+    try (Store.WriterLock l = s.lockWriter(Duration.ofSeconds(5))) {
+      for (int i = 1; i <= 100; i++) s.append(List.of(bytes("x".repeat(200) + i)));
+    }
+    List<Path> segs = segments(cfg);
+    assertThat(segs.size()).isGreaterThan(2);
+    Path first = segs.get(0);
+    Files.write(first, new byte[4096], StandardOpenOption.APPEND);
+    assertThat(seqs(open(cfg).readLog(1))).isEqualTo(range(1, 100));
   }
 
   @Test

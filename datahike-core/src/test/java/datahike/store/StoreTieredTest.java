@@ -10,10 +10,8 @@ import datahike.DatahikeException;
 import datahike.edn.Keyword;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -88,7 +86,7 @@ class StoreTieredTest extends AbstractStoreContractTest {
     for (Path seg : segments(config)) {
       byte[] b = Files.readAllBytes(seg);
       int pos = LogSegments.SEGMENT_HEADER_BYTES;
-      while (pos + BlobFrame.OVERHEAD <= b.length) {
+      while (pos + BlobFrame.OVERHEAD <= b.length && BlobFrame.getInt(b, pos) == BlobFrame.MAGIC) {
         long first = LogCodec.firstSeq(b, pos);
         if (seq >= first && seq < first + LogCodec.count(b, pos)) {
           b[pos + offset] ^= 0x10;
@@ -104,15 +102,13 @@ class StoreTieredTest extends AbstractStoreContractTest {
   @Override
   protected void tearLogTail(Map<Keyword, Object> config, int n) throws Exception {
     List<Path> segs = segments(config);
-    Path last = segs.get(segs.size() - 1);
-    byte[] b = Files.readAllBytes(last);
-    Files.write(last, Arrays.copyOf(b, b.length - n));
+    LogLayout.tearTail(segs.get(segs.size() - 1), n);
   }
 
   @Override
   protected void appendLogGarbage(Map<Keyword, Object> config, byte[] bytes) throws Exception {
     List<Path> segs = segments(config);
-    Files.write(segs.get(segs.size() - 1), bytes, StandardOpenOption.APPEND);
+    LogLayout.garbageAfterGroups(segs.get(segs.size() - 1), bytes);
   }
 
   @Override

@@ -44,10 +44,10 @@ abstract class ServerCommittedConnection implements ConnectionBackend {
   @Override
   public final void sync() {}
 
-  /** No commits happen in this process: {@code {0, 0}}. */
+  /** No commits happen in this process: all zero. */
   @Override
   public final long[] commitStats() {
-    return new long[] {0, 0};
+    return new long[] {0, 0, 0, 0};
   }
 
   @Override
