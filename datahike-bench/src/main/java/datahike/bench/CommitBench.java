@@ -89,6 +89,12 @@ final class CommitBench {
         probe,
         log,
         () -> DatahikeDurable.concurrentCommitsPerSec(file, people, WRITERS, plan.perWriter()));
+    DatahikeDurable.GroupCommit gc = DatahikeDurable.lastGroupCommit;
+    if (gc != null) {
+      t.row(WRITERS + " writers: transactions per sync", gc.txPerSync(), "tx/sync", null);
+      t.row(WRITERS + " writers: append + sync", gc.appendMicros(), "us per sync", null);
+      t.row(WRITERS + " writers: gathering wait", gc.gatherMicros(), "us per sync", null);
+    }
     List<Person> bulk = People20k.generate(plan.bulkPeople());
     rate(
         t,

@@ -47,6 +47,15 @@ final class DatahikeDurable {
   }
 
   /**
+   * Group commit as the last {@link #concurrentCommitsPerSec} run saw it (whole connection, schema
+   * transaction included): transactions per sync, microseconds per append+sync, microseconds the
+   * appender waited to gather more transactions; null when the backend writes no log here.
+   */
+  record GroupCommit(double txPerSync, double appendMicros, double gatherMicros) {}
+
+  static volatile GroupCommit lastGroupCommit;
+
+  /**
    * Commits/s of {@code writers} threads on one connection, each committing {@code perWriter}
    * one-person transactions; the figure is all commits over the wall time of the slowest.
    */
@@ -72,7 +81,13 @@ final class DatahikeDurable {
         for (Future<?> f : fs) {
           f.get();
         }
-        return (double) writers * perWriter / ((System.nanoTime() - t0) / 1e9);
+        double rate = (double) writers * perWriter / ((System.nanoTime() - t0) / 1e9);
+        long[] st = db.conn.commitStats();
+        if (st.length >= 4 && st[0] > 0) {
+          lastGroupCommit =
+              new GroupCommit((double) st[1] / st[0], st[2] / 1e3 / st[0], st[3] / 1e3 / st[0]);
+        }
+        return rate;
       } finally {
         pool.shutdownNow();
       }
