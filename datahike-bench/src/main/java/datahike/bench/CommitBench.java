@@ -33,7 +33,7 @@ final class CommitBench {
   /** Sizes of one run: probe syncs, commits per writer, people bulk-loaded. */
   record Plan(int probeWarmup, int probeSyncs, int commits, int perWriter, int bulkPeople) {}
 
-  static final Plan FULL = new Plan(100, 2000, 2000, 200, 200_000);
+  static final Plan FULL = new Plan(100, 2000, 2000, 1000, 200_000);
   static final Plan QUICK = new Plan(20, 300, 300, 30, 20_000);
 
   /** The probe's figures, in ms per sync. */

@@ -58,9 +58,9 @@ final class DatahikeDurable {
   /**
    * Commits/s of {@code writers} threads on one connection, each committing {@code perWriter}
    * one-person transactions; the figure is all commits over the wall time of the slowest. An
-   * untimed round of the same size comes first, as the single-writer figure has its warm-up: a
-   * round of 3,200 commits lasts about half a second, and without it the figure measured the JIT
-   * compiling the contended paths (the first round ran at half the rate of later ones).
+   * untimed round of the same size comes first, as the single-writer figure has its warm-up:
+   * measured on 2 cores, the first rounds of 16 × 200 commits ran at half the rate of later ones
+   * (the JIT compiling the contended paths), which is why the full plan also runs 16 × 1,000.
    */
   static double concurrentCommitsPerSec(
       Backend backend, List<Person> people, int writers, int perWriter) throws Exception {
