@@ -37,6 +37,15 @@ final class JdbcHead {
 
   /** See {@link datahike.store.Store#casHead}. */
   boolean compareAndSet(byte[] expected, byte[] next) {
+    boolean set = compareAndSetRow(expected, next);
+    if (set) Sql.auto(ds, cfg, "make the head durable", c -> {
+      Sql.durable(c, cfg);
+      return null;
+    });
+    return set;
+  }
+
+  private boolean compareAndSetRow(byte[] expected, byte[] next) {
     return Sql.auto(
         ds,
         cfg,

@@ -34,13 +34,30 @@ final class Sql {
   static <T> T tx(DataSource ds, JdbcConfig cfg, String what, Work<T> work) {
     for (int attempt = 1; ; attempt++) {
       try (Connection c = ds.getConnection()) {
-        return inTx(c, work);
+        T out = inTx(c, work);
+        durable(c, cfg);
+        return out;
       } catch (SQLException e) {
         if (attempt < ATTEMPTS && cfg.dialect().isRetryable(e)) {
           sleep(5L * attempt);
           continue;
         }
         throw io(cfg, what, e);
+      }
+    }
+  }
+
+  /**
+   * Makes what {@code c} committed survive the death of this process. H2 (2.x, {@code
+   * WRITE_DELAY=0}) returns from a commit before its MVStore chunk is written: {@code ./datahike
+   * stress crash --backend h2 --cycles 40} lost 24 acknowledged transactions out of 3,913 (kill -9
+   * of the writer). {@code CHECKPOINT} writes the store before the call returns. The other
+   * databases are durable at commit.
+   */
+  static void durable(Connection c, JdbcConfig cfg) throws SQLException {
+    if (cfg.dialect() == Dialect.H2) {
+      try (java.sql.Statement st = c.createStatement()) {
+        st.execute("CHECKPOINT");
       }
     }
   }
