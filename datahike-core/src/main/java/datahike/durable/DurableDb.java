@@ -24,9 +24,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Function;
 
 /**
  * A database kept in a {@link Store}: the writer side (transactions made durable through the log
@@ -70,8 +73,7 @@ public final class DurableDb implements AutoCloseable {
   private long lastWrite;
   private long novelty;
   private volatile boolean closed;
-  private final java.util.concurrent.atomic.AtomicBoolean lingerScheduled =
-      new java.util.concurrent.atomic.AtomicBoolean();
+  private final AtomicBoolean lingerScheduled = new AtomicBoolean();
 
   private DurableDb(Map<Keyword, Object> storeConfig, Store store, Duration lockWait, HeadRecord head, byte[] headBytes) {
     this.storeConfig = storeConfig;
@@ -308,7 +310,7 @@ public final class DurableDb implements AutoCloseable {
    * Runs {@code work} (a transaction function of the current state, e.g. {@link
    * Transactor#load}) as a transaction: serialized with other writers, durable on return.
    */
-  public Committed commit(java.util.function.Function<DbValue, Transactor.Result> work) {
+  public Committed commit(Function<DbValue, Transactor.Result> work) {
     CommitPipeline.Job job = pipeline.job(work);
     pipeline.run(job);
     Committed c = (Committed) job.result;
@@ -341,7 +343,7 @@ public final class DurableDb implements AutoCloseable {
         try {
           DbValue before = tentative;
           Transactor.Result r =
-              ((java.util.function.Function<DbValue, Transactor.Result>) job.work).apply(before);
+              ((Function<DbValue, Transactor.Result>) job.work).apply(before);
           byte[] record =
               TxRecordCodec.encode(
                   new TxRecord(r.dbAfter().maxTx(), r.dbAfter().maxEid(), r.txData(), r.purged()));
@@ -434,7 +436,7 @@ public final class DurableDb implements AutoCloseable {
     if (lingerScheduled.compareAndSet(false, true)) {
       try {
         linger.schedule(this::releaseIfIdle, delayNanos, TimeUnit.NANOSECONDS);
-      } catch (java.util.concurrent.RejectedExecutionException closedMeanwhile) {
+      } catch (RejectedExecutionException closedMeanwhile) {
         lingerScheduled.set(false);
       }
     }

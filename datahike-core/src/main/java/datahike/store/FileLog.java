@@ -49,7 +49,6 @@ final class FileLog {
    * zeros after the last group as the end of the log (see {@link LogSegments#scan}).
    */
   static final int PREALLOCATE_BYTES = 256 << 10;
-  // (At most one segment's size: tests use tiny segments.)
 
   private static final byte[] ZEROS = new byte[PREALLOCATE_BYTES];
 
@@ -58,6 +57,8 @@ final class FileLog {
 
   private final Path dir;
   private final long segmentBytes;
+  /** What one extension writes: {@link #ZEROS}, or fewer when segments are smaller (tests). */
+  private final byte[] zerosAhead;
   private final GroupCommitter<List<byte[]>, Long> committer;
 
   // Writer state: touched only by the flusher (one at a time) or inside committer.exclusive().
@@ -83,6 +84,7 @@ final class FileLog {
   FileLog(Path dir, long segmentBytes) {
     this.dir = dir;
     this.segmentBytes = segmentBytes;
+    this.zerosAhead = segmentBytes >= ZEROS.length ? ZEROS : new byte[(int) Math.max(segmentBytes, 0)];
     this.committer = new GroupCommitter<>(this::flush, LogCodec::weight, MAX_GROUP_BYTES);
   }
 
@@ -135,10 +137,9 @@ final class FileLog {
       }
       if (activePos + frame.length > allocatedEnd) {
         long from = Math.max(allocatedEnd, activePos + frame.length);
-        byte[] zeros = segmentBytes >= ZEROS.length ? ZEROS : new byte[(int) Math.max(segmentBytes, 0)];
-        before("write", active, from, zeros);
-        FileIo.writeFully(active, zeros, from);
-        allocatedEnd = from + zeros.length;
+        before("write", active, from, zerosAhead);
+        FileIo.writeFully(active, zerosAhead, from);
+        allocatedEnd = from + zerosAhead.length;
       }
       before("write", active, activePos, frame);
       FileIo.writeFully(active, frame, activePos);

@@ -37,55 +37,52 @@ final class JdbcHead {
 
   /** See {@link datahike.store.Store#casHead}. */
   boolean compareAndSet(byte[] expected, byte[] next) {
-    boolean set = compareAndSetRow(expected, next);
-    if (set) Sql.auto(ds, cfg, "make the head durable", c -> {
-      Sql.durable(c, cfg);
-      return null;
-    });
-    return set;
-  }
-
-  private boolean compareAndSetRow(byte[] expected, byte[] next) {
     return Sql.auto(
         ds,
         cfg,
         "set the head",
         c -> {
-          while (true) {
-            byte[] cur = headRow(c);
-            if (cur == null) {
-              if (expected != null) {
-                return false;
-              }
-              try (PreparedStatement ps =
-                  c.prepareStatement("insert into " + head + " (id, v) values (0, ?)")) {
-                ps.setBytes(1, headFrame(1, next));
-                ps.executeUpdate();
-                return true;
-              } catch (SQLException e) {
-                if (!cfg.dialect().isDuplicate(e)) {
-                  throw e;
-                }
-                continue; // another writer set the first head; compare with it
-              }
-            }
-            if (!Arrays.equals(headContent(cur), expected)) {
-              return false;
-            }
-            long version =
-                ByteBuffer.wrap(BlobFrame.decode(headWhere(), cur, BlobFrame.KIND_HEAD).payload())
-                    .getLong();
-            try (PreparedStatement ps =
-                c.prepareStatement("update " + head + " set v = ? where id = 0 and v = ?")) {
-              ps.setBytes(1, headFrame(version + 1, next));
-              ps.setBytes(2, cur);
-              if (ps.executeUpdate() == 1) {
-                return true;
-              }
-            }
-            // Changed since we read it: look again.
-          }
+          boolean set = compareAndSetRow(c, expected, next);
+          if (set) Sql.durable(c, cfg);
+          return set;
         });
+  }
+
+  private boolean compareAndSetRow(Connection c, byte[] expected, byte[] next) throws SQLException {
+    while (true) {
+      byte[] cur = headRow(c);
+      if (cur == null) {
+        if (expected != null) {
+          return false;
+        }
+        try (PreparedStatement ps =
+            c.prepareStatement("insert into " + head + " (id, v) values (0, ?)")) {
+          ps.setBytes(1, headFrame(1, next));
+          ps.executeUpdate();
+          return true;
+        } catch (SQLException e) {
+          if (!cfg.dialect().isDuplicate(e)) {
+            throw e;
+          }
+          continue; // another writer set the first head; compare with it
+        }
+      }
+      if (!Arrays.equals(headContent(cur), expected)) {
+        return false;
+      }
+      long version =
+          ByteBuffer.wrap(BlobFrame.decode(headWhere(), cur, BlobFrame.KIND_HEAD).payload())
+              .getLong();
+      try (PreparedStatement ps =
+          c.prepareStatement("update " + head + " set v = ? where id = 0 and v = ?")) {
+        ps.setBytes(1, headFrame(version + 1, next));
+        ps.setBytes(2, cur);
+        if (ps.executeUpdate() == 1) {
+          return true;
+        }
+      }
+      // Changed since we read it: look again.
+    }
   }
 
   private byte[] headRow(Connection c) throws SQLException {

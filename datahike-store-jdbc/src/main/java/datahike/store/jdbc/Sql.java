@@ -3,6 +3,7 @@ package datahike.store.jdbc;
 import datahike.DatahikeException;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.Statement;
 import javax.sql.DataSource;
 
 /** Running statements on pooled connections: transactions, retries, and errors as store errors. */
@@ -33,12 +34,15 @@ final class Sql {
    */
   static <T> T tx(DataSource ds, JdbcConfig cfg, String what, Work<T> work) {
     for (int attempt = 1; ; attempt++) {
+      boolean committed = false;
       try (Connection c = ds.getConnection()) {
         T out = inTx(c, work);
+        committed = true;
         durable(c, cfg);
         return out;
       } catch (SQLException e) {
-        if (attempt < ATTEMPTS && cfg.dialect().isRetryable(e)) {
+        // Once committed, a failure must not run the work again.
+        if (!committed && attempt < ATTEMPTS && cfg.dialect().isRetryable(e)) {
           sleep(5L * attempt);
           continue;
         }
@@ -56,7 +60,7 @@ final class Sql {
    */
   static void durable(Connection c, JdbcConfig cfg) throws SQLException {
     if (cfg.dialect() == Dialect.H2) {
-      try (java.sql.Statement st = c.createStatement()) {
+      try (Statement st = c.createStatement()) {
         st.execute("CHECKPOINT");
       }
     }
