@@ -89,14 +89,26 @@ enum Dialect {
 
   /**
    * A user's URL with what this store needs: MariaDB Connector/J answers to {@code jdbc:mariadb:}
-   * only; H2 must write each commit at once ({@code WRITE_DELAY=0}), not half a second later.
+   * only. H2 must write each commit before the commit returns ({@code WRITE_DELAY=0}, not half a
+   * second later) and must not write new data into space freed inside the file ({@code
+   * REUSE_SPACE=FALSE}): with space reuse on, {@code ./datahike stress crash --backend h2 --cycles
+   * 40} lost the last acknowledged transactions (6 to 46 of them) in about one run in three,
+   * always after a kill while H2 wrote a large chunk; with it off, 0 lost in 520 cycles. The file
+   * then grows with every commit until {@link StoreJdbc#close} compacts it. A setting the URL
+   * already gives is kept.
    */
   String adaptUrl(String url) {
     if (this == MARIADB && url.regionMatches(true, 0, "jdbc:mysql:", 0, 11)) {
       return "jdbc:mariadb:" + url.substring(11);
     }
-    if (this == H2 && !url.toUpperCase(Locale.ROOT).contains("WRITE_DELAY")) {
-      return url + ";WRITE_DELAY=0";
+    if (this == H2) {
+      String upper = url.toUpperCase(Locale.ROOT);
+      if (!upper.contains("WRITE_DELAY")) {
+        url += ";WRITE_DELAY=0";
+      }
+      if (!upper.contains("REUSE_SPACE")) {
+        url += ";REUSE_SPACE=FALSE";
+      }
     }
     return url;
   }

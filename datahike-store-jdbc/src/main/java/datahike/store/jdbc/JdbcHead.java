@@ -41,11 +41,7 @@ final class JdbcHead {
         ds,
         cfg,
         "set the head",
-        c -> {
-          boolean set = compareAndSetRow(c, expected, next);
-          if (set) Sql.durable(c, cfg);
-          return set;
-        });
+        c -> compareAndSetRow(c, expected, next));
   }
 
   private boolean compareAndSetRow(Connection c, byte[] expected, byte[] next) throws SQLException {

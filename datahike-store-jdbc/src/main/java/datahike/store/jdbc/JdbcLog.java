@@ -112,7 +112,6 @@ final class JdbcLog {
             insertGroup(conn, first, frame);
             return null;
           });
-      Sql.durable(c, cfg);
     } catch (SQLException | RuntimeException e) {
       poisoned = e;
       if (e instanceof DatahikeException d && d.code().fullName().equals("store/not-locked")) {

@@ -3,7 +3,6 @@ package datahike.store.jdbc;
 import datahike.DatahikeException;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.Statement;
 import javax.sql.DataSource;
 
 /** Running statements on pooled connections: transactions, retries, and errors as store errors. */
@@ -38,30 +37,14 @@ final class Sql {
       try (Connection c = ds.getConnection()) {
         T out = inTx(c, work);
         committed = true;
-        durable(c, cfg);
         return out;
       } catch (SQLException e) {
-        // Once committed, a failure must not run the work again.
+        // Once committed, a failure (closing the connection) must not run the work again.
         if (!committed && attempt < ATTEMPTS && cfg.dialect().isRetryable(e)) {
           sleep(5L * attempt);
           continue;
         }
         throw io(cfg, what, e);
-      }
-    }
-  }
-
-  /**
-   * Makes what {@code c} committed survive the death of this process. H2 (2.x, {@code
-   * WRITE_DELAY=0}) returns from a commit before its MVStore chunk is written: {@code ./datahike
-   * stress crash --backend h2 --cycles 40} lost 24 acknowledged transactions out of 3,913 (kill -9
-   * of the writer). {@code CHECKPOINT} writes the store before the call returns. The other
-   * databases are durable at commit.
-   */
-  static void durable(Connection c, JdbcConfig cfg) throws SQLException {
-    if (cfg.dialect() == Dialect.H2) {
-      try (Statement st = c.createStatement()) {
-        st.execute("CHECKPOINT");
       }
     }
   }

@@ -41,10 +41,12 @@ import java.util.UUID;
  * transaction; what a call returned from is as durable as the database makes a commit. PostgreSQL
  * connections set {@code synchronous_commit on}; MariaDB needs {@code
  * innodb_flush_log_at_trx_commit=1} (its default); SQLite runs in WAL mode with {@code
- * synchronous=FULL}; H2 ({@code WRITE_DELAY=0}) returned from commits before writing them, so each
- * write is followed by a {@code CHECKPOINT} ({@link Sql#durable}); one kill -9 cycle in 80 still
- * lost a transaction after that (under investigation), and by H2's own documentation a power
- * failure may lose more: H2 is for tests and single-user tools, not for data that must not be lost.
+ * synchronous=FULL}; H2 runs with {@code WRITE_DELAY=0} (a commit is written before it returns) and
+ * {@code REUSE_SPACE=FALSE}, because with space reuse on H2 lost the last acknowledged commits
+ * after a kill -9 while it wrote a large chunk ({@link Dialect#adaptUrl}); the file grows with each
+ * commit until the last store on it closes and compacts it ({@link H2Files}). By H2's own
+ * documentation a power failure may lose more: H2 is for tests and single-user tools, not for
+ * data that must not be lost.
  *
  * <p>Blobs: {@link JdbcBlobs}; head compare-and-set: {@link JdbcHead}; log: {@link JdbcLog}.
  *
@@ -78,13 +80,21 @@ final class StoreJdbc implements Store {
 
   /** Opens the store {@code cfg} names, creating its tables when it does not exist. */
   static StoreJdbc open(JdbcConfig cfg) {
-    HikariDataSource ds = pool(cfg);
+    H2Files.retain(cfg);
+    HikariDataSource ds;
+    try {
+      ds = pool(cfg);
+    } catch (RuntimeException | Error e) {
+      H2Files.release(cfg);
+      throw e;
+    }
     try {
       StoreJdbc s = new StoreJdbc(cfg, ds);
       s.create();
       return s;
     } catch (RuntimeException | Error e) {
       ds.close();
+      H2Files.release(cfg);
       throw e;
     }
   }
@@ -458,6 +468,7 @@ final class StoreJdbc implements Store {
       log.close();
     } finally {
       ds.close();
+      H2Files.release(cfg);
     }
   }
 

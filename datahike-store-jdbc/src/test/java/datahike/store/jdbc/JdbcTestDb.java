@@ -157,7 +157,7 @@ public enum JdbcTestDb {
       }
       case H2 ->
           DriverManager.getConnection(
-              "jdbc:h2:file:" + dir().resolve("test-h2").toAbsolutePath() + ";WRITE_DELAY=0");
+              Dialect.H2.adaptUrl("jdbc:h2:file:" + dir().resolve("test-h2").toAbsolutePath()));
     };
   }
 
