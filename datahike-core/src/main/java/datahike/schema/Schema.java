@@ -37,7 +37,7 @@ public final class Schema {
 
   // Derived.
   private final Map<Keyword, Attribute> byIdent = new HashMap<>();
-  private final Map<Integer, Attribute> byCode = new HashMap<>();
+  private final AttributeTable byCode = new AttributeTable();
   private final List<Attribute> refs = new ArrayList<>();
   private final List<Attribute> identities = new ArrayList<>();
   private final List<Attribute> compositeTuples = new ArrayList<>();
@@ -232,6 +232,8 @@ public final class Schema {
 
   /** The composite tuples fed by attribute {@code code}; empty when none. */
   public List<TupleSlot> tupleSlots(int code) {
+    // Asked for every datom written; most schemas have no composite tuple, and the lookup boxes.
+    if (tupleSources.isEmpty()) return List.of();
     List<TupleSlot> l = tupleSources.get(code);
     return l == null ? List.of() : l;
   }
