@@ -45,23 +45,8 @@ import java.util.function.Function;
  * released after a short idle time, and first catch up with what other processes appended.
  */
 public final class DurableDb implements AutoCloseable {
-  /**
-   * Datoms of novelty after which the indices are written and the log truncated: {@link
-   * #flushNovelty} of this JVM's heap.
-   */
-  static final long FLUSH_NOVELTY = flushNovelty(Runtime.getRuntime().maxMemory());
-
-  /**
-   * One datom of novelty per 4 KiB of heap, at least 200,000 and at most 1,000,000. A flush
-   * rewrites every node the novelty touched, and AVET novelty lands all over the index, so each
-   * flush of a bulk load rewrites nearly all of AVET: the bulk load of 1 M datoms ran at 218–220k
-   * datoms/s with flushes every 200,000 and 294–300k with every 1,000,000 (the in-memory store:
-   * 330–350k). The cap bounds what opening replays after a crash (the log since the last flush)
-   * and the heap novelty holds (a few hundred bytes a datom).
-   */
-  static long flushNovelty(long maxHeapBytes) {
-    return Math.max(200_000, Math.min(1_000_000, maxHeapBytes / 4096));
-  }
+  /** Datoms of novelty after which the indices are written and the log truncated. */
+  static final long FLUSH_NOVELTY = 200_000;
   /** How long the writer lock is kept after the last write, for a burst of transactions. */
   static final long LINGER_MS = 200;
 
