@@ -10,6 +10,7 @@ import datahike.db.IndexType;
 import datahike.edn.Keyword;
 import datahike.index.DatomOrder;
 import datahike.index.DatomTree;
+import datahike.index.PersistedNodes;
 import datahike.store.LogEntry;
 import datahike.store.Store;
 import datahike.store.Stores;
@@ -23,11 +24,15 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
 
@@ -58,14 +63,23 @@ public final class DurableDb implements AutoCloseable {
   private final ReentrantLock writeLock = new ReentrantLock();
   private final CommitPipeline pipeline;
   private final ScheduledExecutorService linger;
+  /** The thread that writes index nodes and heads in the background ({@link #startFlush}). */
+  private final ExecutorService flusher;
 
-  /** The durable state readers see; swapped as commits become durable. */
-  private volatile DbValue current;
+  /** A database value and the log sequence it is the state after. */
+  private record Durable(DbValue db, long seq) {}
+
+  /**
+   * The durable state readers see; swapped as commits become durable. One reference for value and
+   * sequence, so a flush starting on another thread's publication sees a matching pair.
+   */
+  private final AtomicReference<Durable> durable = new AtomicReference<>();
   /** The state the next transaction starts from (guarded by writeLock). */
   private DbValue tentative;
-  /** Log sequence of {@code tentative} / of {@code current}. */
+  /** Log sequence of {@code tentative}. */
   private long tentativeSeq;
-  private volatile long durableSeq;
+  /** The index flush running on {@link #flusher}, or null (guarded by writeLock). */
+  private Future<Flushed> flushing;
   /** The log sequence the stored head covers. */
   private long headSeq;
   private byte[] headBytes;
@@ -92,11 +106,17 @@ public final class DurableDb implements AutoCloseable {
               t.setDaemon(true);
               return t;
             });
+    this.flusher =
+        Executors.newSingleThreadExecutor(
+            r -> {
+              Thread t = new Thread(r, "datahike-index-flush");
+              t.setDaemon(true);
+              return t;
+            });
     DbValue db = fromHead(head);
-    this.current = db;
+    this.durable.set(new Durable(db, head.logSeq()));
     this.tentative = db;
     this.tentativeSeq = head.logSeq();
-    this.durableSeq = head.logSeq();
     catchUp();
   }
 
@@ -112,8 +132,10 @@ public final class DurableDb implements AutoCloseable {
       try (Store.WriterLock lock = store.lockWriter(Duration.ofSeconds(30))) {
         DbValue db = DbBuilder.empty(flags, schema);
         StoredNodes nodes = new StoredNodes(store, 10_000);
-        HeadRecord head = headOf(db, nodes, 0, null, schema);
+        PersistedNodes written = new PersistedNodes();
+        HeadRecord head = headOf(db, nodes, written, 0, null, schema);
         nodes.flush();
+        written.durable(null);
         if (!store.casHead(null, head.encode())) throw alreadyExists(storeConfig);
       }
     }
@@ -190,18 +212,27 @@ public final class DurableDb implements AutoCloseable {
     return t.persistent();
   }
 
-  /** Writes the trees of {@code db} (their unstored nodes) and returns the head naming them. */
+  /**
+   * Writes the trees of {@code db} (their unstored nodes, recorded in {@code written}) and returns
+   * the head naming them. The nodes are durable, and may be declared so, after {@code
+   * nodes.flush()}.
+   */
   private static HeadRecord headOf(
-      DbValue db, StoredNodes nodes, long logSeq, HeadRecord prev, Map<?, ?> schema) {
+      DbValue db,
+      StoredNodes nodes,
+      PersistedNodes written,
+      long logSeq,
+      HeadRecord prev,
+      Map<?, ?> schema) {
     Map<String, HeadRecord.Root> roots = new LinkedHashMap<>();
     IndexType[] idx = {IndexType.EAVT, IndexType.AEVT, IndexType.AVET};
     for (int i = 0; i < 3; i++) {
       DatomTree c = db.tree(idx[i]);
-      roots.put(HeadRecord.TREES[i], new HeadRecord.Root(c.persist(nodes), c.size()));
+      roots.put(HeadRecord.TREES[i], new HeadRecord.Root(c.persist(nodes, written), c.size()));
     }
     for (int i = 0; i < 3; i++) {
       DatomTree h = db.temporalTree(idx[i]);
-      roots.put(HeadRecord.TREES[i + 3], new HeadRecord.Root(h.persist(nodes), h.size()));
+      roots.put(HeadRecord.TREES[i + 3], new HeadRecord.Root(h.persist(nodes, written), h.size()));
     }
     return new HeadRecord(
         HeadRecord.FORMAT,
@@ -231,7 +262,7 @@ public final class DurableDb implements AutoCloseable {
 
   /** The latest durable database value. Never blocks. */
   public DbValue current() {
-    return current;
+    return durable.get().db();
   }
 
   /**
@@ -242,7 +273,7 @@ public final class DurableDb implements AutoCloseable {
     writeLock.lock();
     try {
       if (pipeline.idle()) catchUp();
-      return current;
+      return current();
     } finally {
       writeLock.unlock();
     }
@@ -250,6 +281,7 @@ public final class DurableDb implements AutoCloseable {
 
   /** Replays log records after {@code tentativeSeq}; reloads from the head when they are gone. */
   private void catchUp() {
+    awaitFlush();
     // Move to a newer head first: its nodes are what garbage collection keeps, while the nodes
     // under an old head may be collected once it is retired long enough.
     byte[] h = store.readHead();
@@ -278,9 +310,8 @@ public final class DurableDb implements AutoCloseable {
     }
     DbValue db = t.persistent();
     tentative = db;
-    current = db;
+    durable.set(new Durable(db, seq));
     tentativeSeq = seq;
-    durableSeq = seq;
   }
 
   private void reloadFromHead() {
@@ -290,9 +321,8 @@ public final class DurableDb implements AutoCloseable {
     headBytes = bytes;
     headSeq = head.logSeq();
     tentative = db;
-    current = db;
+    durable.set(new Durable(db, head.logSeq()));
     tentativeSeq = head.logSeq();
-    durableSeq = head.logSeq();
     novelty = 0;
   }
 
@@ -365,16 +395,18 @@ public final class DurableDb implements AutoCloseable {
 
   /** Called by the pipeline, in log order, as each record becomes durable. */
   private void published(CommitPipeline.Job job) {
-    current = (DbValue) job.payload;
-    durableSeq = job.seq;
+    durable.set(new Durable((DbValue) job.payload, job.seq));
   }
 
   /** After a failed append: the next transaction starts again from the durable state. */
   private void recover() {
     writeLock.lock();
     try {
-      tentative = current;
-      tentativeSeq = durableSeq;
+      // The background flush writes with the writer lock released below; let it finish first.
+      awaitFlush();
+      Durable d = durable.get();
+      tentative = d.db();
+      tentativeSeq = d.seq();
       // A failed append leaves the log refusing writes (or the lock lost, e.g. an expired lease):
       // drop the writer lock; the next write takes it again, which recovers the log and catches up.
       if (writer != null) {
@@ -404,22 +436,24 @@ public final class DurableDb implements AutoCloseable {
   }
 
   /**
-   * Flushes when enough novelty piled up, and schedules the release of an idle writer lock. A
-   * flush needs the pipeline idle; under a steady stream of writers it rarely is, so at twice the
-   * threshold a committer stops new transactions from being applied and waits for the queue to
-   * drain, which bounds the memory unflushed novelty takes.
+   * Starts a background index flush when enough novelty piled up (or takes in one that finished),
+   * and schedules the release of an idle writer lock. Transactions go on while the flusher writes;
+   * only at twice the threshold, with a flush still running, does a committer hold the write lock
+   * until it is done, which stops new transactions being applied and so bounds the memory that
+   * unflushed novelty takes.
    */
   private void afterCommit() {
     if (novelty >= FLUSH_NOVELTY) {
-      if (novelty >= 2 * FLUSH_NOVELTY) {
+      boolean mustWait = novelty >= 2 * FLUSH_NOVELTY;
+      if (mustWait) {
         writeLock.lock();
       } else if (!writeLock.tryLock()) {
         scheduleLinger();
         return;
       }
       try {
-        if (novelty >= 2 * FLUSH_NOVELTY && !closed) pipeline.awaitIdle();
-        if (!closed && writer != null && pipeline.idle()) flush();
+        if (flushing != null && (mustWait || flushing.isDone())) awaitFlush();
+        if (flushing == null && novelty >= FLUSH_NOVELTY && !closed && writer != null) startFlush();
       } finally {
         writeLock.unlock();
       }
@@ -451,6 +485,14 @@ public final class DurableDb implements AutoCloseable {
     }
     try {
       if (writer == null || closed) return;
+      if (flushing != null) {
+        // The flusher writes under this writer lock: keep it until the flush is taken in.
+        if (!flushing.isDone()) {
+          scheduleLinger(TimeUnit.MILLISECONDS.toNanos(1));
+          return;
+        }
+        awaitFlush();
+      }
       long left = TimeUnit.MILLISECONDS.toNanos(LINGER_MS) - (System.nanoTime() - lastWrite);
       if (left <= 0 && pipeline.idle()) {
         writer.close();
@@ -463,17 +505,129 @@ public final class DurableDb implements AutoCloseable {
     }
   }
 
+  /** What a background flush did: the head it wrote, the log sequence and novelty it covers. */
+  private record Flushed(byte[] headBytes, long seq, long novelty) {}
+
+  /**
+   * Hands the durable state to the flusher thread, which writes its unstored index nodes and then
+   * a head naming them (see {@link #writeIndex}). Call with the write lock and the writer lock held
+   * and no flush running. The durable state, not the tentative one: a head must never cover a
+   * transaction whose log record is not durable yet.
+   */
+  private void startFlush() {
+    Durable snapshot = durable.get();
+    if (snapshot.seq() == headSeq) return;
+    byte[] prevBytes = headBytes;
+    long covered = novelty;
+    flushing = flusher.submit(() -> writeIndex(snapshot, prevBytes, covered));
+  }
+
+  /**
+   * The flusher's work (runs on its thread, alone: no other flush and no other head change runs
+   * meanwhile, since everything else that writes a head first waits for this one): writes the
+   * snapshot's new nodes in one durable batch, only then names them, replaces the head and lets the
+   * log drop what the previous head covered. Reads only immutable values: the snapshot is
+   * published, and the nodes it shares with newer values never change.
+   */
+  private Flushed writeIndex(Durable snapshot, byte[] prevBytes, long covered) {
+    HeadRecord prev = HeadRecord.decode(prevBytes);
+    PersistedNodes written = new PersistedNodes();
+    HeadRecord head = headOf(snapshot.db(), nodes, written, snapshot.seq(), prev, prev.initialSchema());
+    nodes.flush();
+    written.durable(nodes);
+    byte[] bytes = head.encode();
+    if (!store.casHead(prevBytes, bytes)) {
+      throw DatahikeException.of(
+          "store/head-conflict",
+          "The database head changed under this writer; another process wrote without the lock",
+          "store", storeConfig);
+    }
+    try {
+      // The store falls back to the previous head if the newest is damaged: keep its log tail.
+      store.truncateLogBefore(prev.logSeq() + 1);
+    } catch (RuntimeException e) {
+      // The head is written; a log kept longer costs only replay time on the next open.
+      warn("could not truncate the log of " + storeConfig, e);
+    }
+    return new Flushed(bytes, snapshot.seq(), covered);
+  }
+
+  /**
+   * Waits for the background flush, if one runs, and takes its result in: the new head, and the
+   * tentative state with what is now stored unloaded from memory. Call with the write lock held
+   * (the flusher never takes it). A failed flush is logged and changes nothing: its nodes were
+   * never named, the head and log are as they were, and the next flush writes it all again.
+   */
+  private void awaitFlush() {
+    Future<Flushed> f = flushing;
+    if (f == null) return;
+    flushing = null;
+    Flushed done;
+    boolean interrupted = false;
+    while (true) {
+      try {
+        done = f.get();
+        break;
+      } catch (InterruptedException e) {
+        interrupted = true;
+      } catch (ExecutionException e) {
+        warn("background index flush of " + storeConfig + " failed; the log keeps everything", e.getCause());
+        if (interrupted) Thread.currentThread().interrupt();
+        return;
+      }
+    }
+    if (interrupted) Thread.currentThread().interrupt();
+    headBytes = done.headBytes();
+    headSeq = done.seq();
+    novelty = Math.max(0, novelty - done.novelty());
+    continueFromStored();
+  }
+
+  /**
+   * Replaces the tentative state (and the durable one, when it is the same value) by one whose
+   * stored nodes are stubs, so the memory they take is released; they come back through the node
+   * cache, which the flush filled. Write lock held.
+   */
+  private void continueFromStored() {
+    DbValue before = tentative;
+    DbValue after = unloadStored(before);
+    tentative = after;
+    Durable d = durable.get();
+    if (d.db() == before) durable.compareAndSet(d, new Durable(after, d.seq()));
+  }
+
+  private static DbValue unloadStored(DbValue db) {
+    IndexType[] idx = {IndexType.EAVT, IndexType.AEVT, IndexType.AVET};
+    DatomTree[] cur = new DatomTree[3];
+    DatomTree[] tmp = new DatomTree[3];
+    for (int i = 0; i < 3; i++) {
+      cur[i] = db.tree(idx[i]).unloadStored();
+      tmp[i] = db.temporalTree(idx[i]).unloadStored();
+    }
+    DbValue t = db.transientCopy();
+    t.setTrees(cur, tmp);
+    return t.persistent();
+  }
+
   /**
    * Writes the indices of the durable state and a new head naming them, then lets the log drop the
-   * records the head covers. Call with the write lock held, the pipeline idle and the writer lock
-   * held.
+   * records the previous head covered; waits for a background flush first. Call with the write lock
+   * held, the pipeline idle and the writer lock held.
    */
   private void flush() {
-    if (durableSeq == headSeq) return;
-    DbValue db = current;
+    awaitFlush();
+    Durable d = durable.get();
+    if (d.seq() == headSeq) return;
+    writeHead(d);
+  }
+
+  /** Writes {@code d}'s new nodes and a head for it, in this thread. Write lock held, no flush running. */
+  private void writeHead(Durable d) {
     HeadRecord prev = HeadRecord.decode(headBytes);
-    HeadRecord head = headOf(db, nodes, durableSeq, prev, prev.initialSchema());
+    PersistedNodes written = new PersistedNodes();
+    HeadRecord head = headOf(d.db(), nodes, written, d.seq(), prev, prev.initialSchema());
     nodes.flush();
+    written.durable(nodes);
     byte[] bytes = head.encode();
     if (!store.casHead(headBytes, bytes)) {
       throw DatahikeException.of(
@@ -482,14 +636,11 @@ public final class DurableDb implements AutoCloseable {
           "store", storeConfig);
     }
     headBytes = bytes;
-    headSeq = durableSeq;
+    headSeq = d.seq();
     // The store falls back to the previous head if the newest is damaged: keep its log tail.
     store.truncateLogBefore(prev.logSeq() + 1);
     novelty = 0;
-    // Continue from stored trees so the in-memory nodes can be dropped.
-    DbValue reloaded = fromHead(head);
-    current = reloaded;
-    tentative = reloaded;
+    continueFromStored();
   }
 
   /**
@@ -509,19 +660,10 @@ public final class DurableDb implements AutoCloseable {
     }
   }
 
-  /** Writes a new head for the current state even when nothing changed, then truncates. */
+  /** Writes a new head for the durable state even when nothing changed, then truncates. */
   private void forceHead() {
-    HeadRecord prev = HeadRecord.decode(headBytes);
-    HeadRecord head = headOf(current, nodes, durableSeq, prev, prev.initialSchema());
-    nodes.flush();
-    byte[] bytes = head.encode();
-    if (!store.casHead(headBytes, bytes)) {
-      throw DatahikeException.of(
-          "store/head-conflict", "The database head changed under this writer", "store", storeConfig);
-    }
-    headBytes = bytes;
-    headSeq = durableSeq;
-    store.truncateLogBefore(prev.logSeq() + 1);
+    awaitFlush();
+    writeHead(durable.get());
   }
 
   /** Writes pending indices now (also done on close). */
@@ -533,7 +675,6 @@ public final class DurableDb implements AutoCloseable {
       // Commits still being appended were built on the current tentative state; flushing now
       // would reset it under them.
       pipeline.awaitIdle();
-      if (durableSeq == headSeq) return;
       flush();
     } finally {
       writeLock.unlock();
@@ -551,6 +692,7 @@ public final class DurableDb implements AutoCloseable {
       checkOpen();
       ensureWriter();
       if (pipeline.idle()) flush();
+      awaitFlush();
       Set<String> reachable = new HashSet<>();
       HeadRecord head = HeadRecord.decode(headBytes);
       for (HeadRecord.Root r : head.roots().values()) {
@@ -615,10 +757,12 @@ public final class DurableDb implements AutoCloseable {
     try {
       if (closed) return;
       try {
+        awaitFlush();
         if (writer != null && pipeline.idle()) flush();
       } finally {
         closed = true;
         linger.shutdownNow();
+        flusher.shutdownNow();
         if (writer != null) writer.close();
         writer = null;
         store.close();
@@ -626,6 +770,14 @@ public final class DurableDb implements AutoCloseable {
     } finally {
       writeLock.unlock();
     }
+  }
+
+  /**
+   * Logs a problem nobody waits for an answer to. The logger is looked up only then: SLF4J without
+   * a binding prints a warning of its own at first use, which every process would show otherwise.
+   */
+  private static void warn(String message, Throwable cause) {
+    org.slf4j.LoggerFactory.getLogger(DurableDb.class).warn(message, cause);
   }
 
   /** Datoms of the current value, for tests. */

@@ -649,15 +649,18 @@ public final class DatomTree {
 
   /**
    * Writes every node not yet stored (bottom-up, so a node is only ever written after the nodes
-   * it references) through {@code writer}; returns the root's address, or null for an empty
-   * tree. Stored subtrees are shared and never written again.
+   * it references) through {@code writer} and records them in {@code written}; returns the root's
+   * address, or null for an empty tree. Stored subtrees are shared and never written again. The
+   * written nodes take their addresses only when the caller declares them durable ({@link
+   * PersistedNodes#durable}); until then persisting again would write them again.
    */
-  public String persist(NodeStore.Writer writer) {
-    return root == null ? null : persist(root, writer);
+  public String persist(NodeStore.Writer writer, PersistedNodes written) {
+    return root == null ? null : persist(root, writer, written);
   }
 
-  private static String persist(Node n, NodeStore.Writer writer) {
-    if (n.address != null) return n.address;
+  private static String persist(Node n, NodeStore.Writer writer, PersistedNodes written) {
+    String stored = n.address;
+    if (stored != null) return stored;
     String addr;
     if (n.isLeaf()) {
       addr = writer.writeLeaf(n.keys, n.len);
@@ -665,13 +668,41 @@ public final class DatomTree {
       String[] kidAddrs = new String[n.len];
       long[] counts = new long[n.len];
       for (int i = 0; i < n.len; i++) {
-        kidAddrs[i] = persist(n.kids[i], writer);
+        kidAddrs[i] = persist(n.kids[i], writer, written);
         counts[i] = n.kids[i].count;
       }
       addr = writer.writeBranch(n.keys, kidAddrs, counts, n.len);
     }
-    n.address = addr;
+    written.add(n, addr);
     return addr;
+  }
+
+  /**
+   * This tree with every stored subtree replaced by a stub, so that memory holds only the nodes
+   * not stored yet and stored ones come back through the store's bounded cache. Walks only the
+   * unstored nodes (the novelty since the last flush) and copies the branches among them whose
+   * children change; a tree without a store is returned as it is.
+   */
+  public DatomTree unloadStored() {
+    if (root == null || store == null) return this;
+    Node r = unload(root);
+    return r == root ? this : withRoot(r);
+  }
+
+  private static Node unload(Node n) {
+    String a = n.address;
+    if (a != null) return n.isStub() ? n : Node.stub(a, n.count);
+    if (n.isLeaf()) return n;
+    Node[] kids = null;
+    for (int i = 0; i < n.len; i++) {
+      Node k = n.kids[i];
+      Node u = unload(k);
+      if (u != k) {
+        if (kids == null) kids = java.util.Arrays.copyOf(n.kids, n.len);
+        kids[i] = u;
+      }
+    }
+    return kids == null ? n : new Node(n.keys, kids, n.len, n.count, null);
   }
 
   /** The address of the root when the whole tree is stored, else null. */

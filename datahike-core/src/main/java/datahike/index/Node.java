@@ -24,8 +24,10 @@ final class Node {
   /**
    * The store key this node is written under, or null while it exists only in memory. A node with
    * an address and no keys is a stub: its content is loaded through the tree's {@link NodeStore}.
+   * Set only once the node's blob is durable ({@link PersistedNodes#durable}), possibly by the
+   * thread that flushed it while the transactor reads the tree: hence volatile.
    */
-  String address;
+  volatile String address;
 
   Node(Datom[] keys, Node[] kids, int len, long count, Edit edit) {
     this.keys = keys;

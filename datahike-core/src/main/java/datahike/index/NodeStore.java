@@ -38,6 +38,26 @@ public abstract class NodeStore {
     return n;
   }
 
+  /**
+   * Caches a node just written and named, as if it had been read: a leaf as it is (immutable once
+   * published), a branch as a copy whose children are stubs, so that the cache never holds a
+   * subtree it does not count.
+   */
+  final void remember(Node n) {
+    if (n.isLeaf()) {
+      cache.put(n.address, n);
+      return;
+    }
+    Node[] stubs = new Node[n.len];
+    for (int i = 0; i < n.len; i++) {
+      Node k = n.kids[i];
+      stubs[i] = Node.stub(k.address, k.count);
+    }
+    Node copy = new Node(n.keys, stubs, n.len, n.count, null);
+    copy.address = n.address;
+    cache.put(n.address, copy);
+  }
+
   /** Number of nodes currently cached. */
   public long cachedNodes() {
     return cache.estimatedSize();

@@ -2,6 +2,9 @@ package datahike.edn;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
@@ -49,5 +52,39 @@ class KeywordTest {
     Keyword again = Keyword.of(pinnedName);
     assertThat(again.id()).isEqualTo(pinnedId);
     assertThat(Keyword.byId(pinnedId)).isSameAs(again);
+  }
+
+  @Test
+  void order_isClojures_noNamespaceFirst_thenNamespace_thenName() {
+    // Short names, shared prefixes longer than the packed four units, NUL and units >= 0x8000
+    // (where a signed comparison of the packed prefix would go wrong).
+    String[] parts = {"a", "ab", "abc", "abcd", "abcde", "abcdf", "abcd\0", "ab\0", "\0", "z",
+        "\u8000", "a\u8000b", "\uffff", "B", "name", "names"};
+    List<Keyword> ks = new ArrayList<>();
+    Random r = new Random(42);
+    for (int i = 0; i < 400; i++) {
+      String nm = parts[r.nextInt(parts.length)] + (r.nextBoolean() ? "" : parts[r.nextInt(parts.length)]);
+      String ns = r.nextInt(3) == 0 ? null : parts[r.nextInt(parts.length)];
+      ks.add(Keyword.of(ns, nm));
+    }
+    for (Keyword x : ks) {
+      for (Keyword y : ks) {
+        assertThat(Integer.signum(x.compareTo(y)))
+            .as("%s vs %s", x, y)
+            .isEqualTo(Integer.signum(reference(x, y)));
+      }
+    }
+  }
+
+  /** Clojure's keyword order spelt out on the strings. */
+  private static int reference(Keyword x, Keyword y) {
+    if (x.namespace() == null || y.namespace() == null) {
+      if (x.namespace() != null) return 1;
+      if (y.namespace() != null) return -1;
+    } else {
+      int c = x.namespace().compareTo(y.namespace());
+      if (c != 0) return c;
+    }
+    return x.name().compareTo(y.name());
   }
 }

@@ -190,6 +190,59 @@ class DatomTreeTest {
   }
 
   /** A node store over a map, standing in for blobs. */
+  @Test
+  void persist_namesNodesOnlyOnceDurable_soAnUnfinishedWriteIsWrittenAgain() {
+    Random r = new Random(7);
+    DatomTree tree = DatomTree.empty(DatomOrder.EAVT, false);
+    for (int i = 0; i < 3000; i++) tree = tree.with(random(r), null);
+    MapNodeStore store = new MapNodeStore(10_000);
+    tree.persist(store, new PersistedNodes()); // written, never declared durable
+    int first = store.blobs.size();
+    assertThat(tree.rootAddress()).isNull();
+    PersistedNodes w = new PersistedNodes();
+    String root = tree.persist(store, w);
+    assertThat(store.blobs.size()).isEqualTo(2 * first);
+    assertThat(w.size()).isEqualTo(first);
+    w.durable(store);
+    assertThat(tree.rootAddress()).isEqualTo(root);
+    assertThat(tree.persist(store, new PersistedNodes())).isEqualTo(root);
+    assertThat(store.blobs.size()).isEqualTo(2 * first);
+  }
+
+  @Test
+  void unloadStored_keepsOnlyTheNovelty_andReadsTheRestFromTheCache() {
+    Random r = new Random(11);
+    MapNodeStore store = new MapNodeStore(1_000_000);
+    DatomTree tree = DatomTree.stored(DatomOrder.AEVT, false, store, null, 0);
+    TreeSet<Datom> model = new TreeSet<>(DatomOrder.AEVT::compare);
+    for (int i = 0; i < 20000; i++) {
+      Datom d = random(r);
+      tree = tree.with(d, null);
+      model.add(d);
+    }
+    PersistedNodes w = new PersistedNodes();
+    tree.persist(store, w);
+    w.durable(store);
+    // Novelty after the flush stays in memory; everything stored becomes a stub.
+    for (int i = 0; i < 100; i++) {
+      Datom d = random(r);
+      tree = tree.with(d, null);
+      model.add(d);
+    }
+    DatomTree unloaded = tree.unloadStored();
+    assertThat(list(unloaded.all())).containsExactlyElementsOf(model);
+    assertThat(unloaded.size()).isEqualTo(tree.size());
+    // Every stub came back from the cache the flush filled: nothing was fetched (decoded) again.
+    assertThat(store.fetches).isZero();
+    unloaded.checkInvariants();
+    // Persisting the unloaded tree writes only the novelty's paths, as the original would have.
+    PersistedNodes w2 = new PersistedNodes();
+    tree.persist(store, w2);
+    PersistedNodes w3 = new PersistedNodes();
+    unloaded.persist(store, w3);
+    assertThat(w3.size()).isEqualTo(w2.size());
+  }
+
   static final class MapNodeStore extends NodeStore implements NodeStore.Writer {
     final java.util.Map<String, Decoded> blobs = new java.util.HashMap<>();
     int fetches;
@@ -231,7 +284,9 @@ class DatomTreeTest {
       model.add(d);
     }
     MapNodeStore store = new MapNodeStore(500);
-    String root = tree.persist(store);
+    PersistedNodes w = new PersistedNodes();
+    String root = tree.persist(store, w);
+    w.durable(null);
     int written = store.blobs.size();
     DatomTree stored = DatomTree.stored(DatomOrder.AEVT, false, store, root, tree.size());
     assertThat(list(stored.all())).as("seed %d", seed).containsExactlyElementsOf(model);
@@ -250,7 +305,9 @@ class DatomTreeTest {
     Datom key = new Datom(-1, ATTRS[1], null, 0, true);
     long expected = model.stream().filter(d -> DatomOrder.AEVT.compare(d, key) == 0).count();
     assertThat(stored.count(key, key)).isEqualTo(expected);
-    String root2 = stored.persist(store);
+    PersistedNodes w2 = new PersistedNodes();
+    String root2 = stored.persist(store, w2);
+    w2.durable(null);
     assertThat(store.blobs.size() - written).isLessThan(written);
     DatomTree reloaded = DatomTree.stored(DatomOrder.AEVT, false, store, root2, stored.size());
     assertThat(list(reloaded.all())).containsExactlyElementsOf(model);
