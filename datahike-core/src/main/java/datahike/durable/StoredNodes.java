@@ -67,12 +67,20 @@ final class StoredNodes extends NodeStore implements NodeStore.Writer {
     return a;
   }
 
-  /** Writes the batched nodes durably; returns how many. */
+  /**
+   * Writes the batched nodes durably; returns how many. The batch is emptied even when the write
+   * fails: its nodes were never named (see {@link datahike.index.PersistedNodes}), so the next
+   * flush encodes them again under new addresses, and whatever part of the batch did reach the
+   * store is unreachable garbage for {@code gcStorage}.
+   */
   int flush() {
     int n = batch.size();
     if (n > 0) {
-      store.putAll(batch);
-      batch.clear();
+      try {
+        store.putAll(batch);
+      } finally {
+        batch.clear();
+      }
     }
     return n;
   }

@@ -83,6 +83,51 @@ class DurableDbTest {
   }
 
   @Test
+  void failedIndexFlush_losesNothing_andNoHeadEverNamesANodeThatWasNotStored() {
+    // Index flushes run in the background once novelty passes DurableDb.FLUSH_NOVELTY datoms. While
+    // blob writes fail, every flush fails: commits must still succeed (their log records are
+    // durable), and the nodes a failed flush encoded must not count as stored, or the next
+    // successful flush would name nodes that are not there.
+    Config cfg = Config.parse("{:store {:backend :flaky :id \"flaky-flush\"} :keep-history? true}");
+    Datahike.createDatabase(cfg);
+    List<?> before;
+    try {
+      try (Connection conn = Datahike.connect(cfg)) {
+        conn.transact(SCHEMA);
+        FlakyStoreProvider.FAIL_PUTS.set(true);
+        for (int batch = 0; batch < 50; batch++) {
+          conn.transact(people(batch, 5000));
+        }
+        FlakyStoreProvider.FAIL_PUTS.set(false);
+        for (int batch = 50; batch < 60; batch++) {
+          conn.transact(people(batch, 5000));
+        }
+        conn.sync();
+        before = conn.db().datoms(":eavt");
+        Object people = Datahike.q("[:find (count ?e) . :where [?e :name]]", conn.db());
+        assertThat(people).isEqualTo(300_000L);
+      }
+      try (Connection conn = Datahike.connect(cfg)) {
+        // Reads every node the head names: a node a failed flush never stored would be missing.
+        assertThat(conn.db().datoms(":eavt")).isEqualTo(before);
+        assertThat(conn.db().history().datoms(":aevt")).hasSize(before.size());
+      }
+    } finally {
+      FlakyStoreProvider.FAIL_PUTS.set(false);
+      Datahike.deleteDatabase(cfg);
+    }
+  }
+
+  /** {@code n} people named by batch and index, each a new entity with two datoms. */
+  private static String people(int batch, int n) {
+    StringBuilder sb = new StringBuilder("[");
+    for (int i = 0; i < n; i++) {
+      sb.append("{:name \"p").append(batch).append('-').append(i).append("\" :age ").append(i).append("}");
+    }
+    return sb.append("]").toString();
+  }
+
+  @Test
   void concurrentWriters_shareSyncs_andAllLand() throws Exception {
     Config cfg = cfg("");
     Datahike.createDatabase(cfg);
