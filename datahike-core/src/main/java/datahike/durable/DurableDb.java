@@ -46,11 +46,20 @@ import java.util.function.Function;
  * point leaves the last head (whose nodes are durable) plus the log, which together hold exactly
  * the acknowledged transactions.
  *
+ * <p>Index flushes run on a thread of their own ({@link #startFlush}): a published snapshot is
+ * written while transactions go on, and its nodes count as stored only once they are durable.
+ *
  * <p>Several processes: writes take the store's writer lock, held while this process writes and
  * released after a short idle time, and first catch up with what other processes appended.
  */
 public final class DurableDb implements AutoCloseable {
-  /** Datoms of novelty after which the indices are written and the log truncated. */
+  /**
+   * Datoms of novelty after which the indices are written (in the background) and the log
+   * truncated. Measured with the background flush on the 1 M-datom bulk load: 500,000 loaded about
+   * 13% faster (fewer rewrites of the leaves random values touch, in AVET), within this machine's
+   * noise, for twice the memory and twice the log replay after a crash (about 2.3 s per million
+   * datoms), so it stays at 200,000.
+   */
   static final long FLUSH_NOVELTY = 200_000;
   /** How long the writer lock is kept after the last write, for a burst of transactions. */
   static final long LINGER_MS = 200;
