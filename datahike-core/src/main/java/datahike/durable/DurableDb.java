@@ -46,7 +46,7 @@ import java.util.function.Function;
  * point leaves the last head (whose nodes are durable) plus the log, which together hold exactly
  * the acknowledged transactions.
  *
- * <p>Index flushes run on a thread of their own ({@link #startFlush}): a published snapshot is
+ * <p>Index flushes run on a thread of their own ({@code startFlush}): a published snapshot is
  * written while transactions go on, and its nodes count as stored only once they are durable.
  *
  * <p>Several processes: writes take the store's writer lock, held while this process writes and
