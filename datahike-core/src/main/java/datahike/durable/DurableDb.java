@@ -89,6 +89,10 @@ public final class DurableDb implements AutoCloseable {
   private long tentativeSeq;
   /** The index flush running on {@link #flusher}, or null (guarded by writeLock). */
   private Future<Flushed> flushing;
+  /** After a failed background flush, no other starts before this {@code nanoTime} (writeLock). */
+  private long nextFlushNanos = System.nanoTime();
+  /** Pause after a failed background flush, so a failing store is not retried on every commit. */
+  static final long FLUSH_RETRY_NANOS = TimeUnit.SECONDS.toNanos(1);
   /** The log sequence the stored head covers. */
   private long headSeq;
   private byte[] headBytes;
@@ -525,7 +529,7 @@ public final class DurableDb implements AutoCloseable {
    */
   private void startFlush() {
     Durable snapshot = durable.get();
-    if (snapshot.seq() == headSeq) return;
+    if (snapshot.seq() == headSeq || System.nanoTime() - nextFlushNanos < 0) return;
     byte[] prevBytes = headBytes;
     long covered = novelty;
     flushing = flusher.submit(() -> writeIndex(snapshot, prevBytes, covered));
@@ -540,8 +544,25 @@ public final class DurableDb implements AutoCloseable {
    */
   private Flushed writeIndex(Durable snapshot, byte[] prevBytes, long covered) {
     HeadRecord prev = HeadRecord.decode(prevBytes);
+    byte[] bytes = replaceHead(snapshot, prev, prevBytes);
+    try {
+      // The store falls back to the previous head if the newest is damaged: keep its log tail.
+      store.truncateLogBefore(prev.logSeq() + 1);
+    } catch (RuntimeException e) {
+      // The head is written; a log kept longer costs only replay time on the next open.
+      warn("could not truncate the log of " + storeConfig, e);
+    }
+    return new Flushed(bytes, snapshot.seq(), covered);
+  }
+
+  /**
+   * Writes {@code d}'s unstored nodes in one durable batch, only then names them, and replaces the
+   * head {@code prevBytes} (decoded: {@code prev}) by one for {@code d}; returns the new head. The
+   * caller makes sure no other head change runs meanwhile.
+   */
+  private byte[] replaceHead(Durable d, HeadRecord prev, byte[] prevBytes) {
     PersistedNodes written = new PersistedNodes();
-    HeadRecord head = headOf(snapshot.db(), nodes, written, snapshot.seq(), prev, prev.initialSchema());
+    HeadRecord head = headOf(d.db(), nodes, written, d.seq(), prev, prev.initialSchema());
     nodes.flush();
     written.durable(nodes);
     byte[] bytes = head.encode();
@@ -551,14 +572,7 @@ public final class DurableDb implements AutoCloseable {
           "The database head changed under this writer; another process wrote without the lock",
           "store", storeConfig);
     }
-    try {
-      // The store falls back to the previous head if the newest is damaged: keep its log tail.
-      store.truncateLogBefore(prev.logSeq() + 1);
-    } catch (RuntimeException e) {
-      // The head is written; a log kept longer costs only replay time on the next open.
-      warn("could not truncate the log of " + storeConfig, e);
-    }
-    return new Flushed(bytes, snapshot.seq(), covered);
+    return bytes;
   }
 
   /**
@@ -581,6 +595,7 @@ public final class DurableDb implements AutoCloseable {
         interrupted = true;
       } catch (ExecutionException e) {
         warn("background index flush of " + storeConfig + " failed; the log keeps everything", e.getCause());
+        nextFlushNanos = System.nanoTime() + FLUSH_RETRY_NANOS;
         if (interrupted) Thread.currentThread().interrupt();
         return;
       }
@@ -633,17 +648,7 @@ public final class DurableDb implements AutoCloseable {
   /** Writes {@code d}'s new nodes and a head for it, in this thread. Write lock held, no flush running. */
   private void writeHead(Durable d) {
     HeadRecord prev = HeadRecord.decode(headBytes);
-    PersistedNodes written = new PersistedNodes();
-    HeadRecord head = headOf(d.db(), nodes, written, d.seq(), prev, prev.initialSchema());
-    nodes.flush();
-    written.durable(nodes);
-    byte[] bytes = head.encode();
-    if (!store.casHead(headBytes, bytes)) {
-      throw DatahikeException.of(
-          "store/head-conflict",
-          "The database head changed under this writer; another process wrote without the lock",
-          "store", storeConfig);
-    }
+    byte[] bytes = replaceHead(d, prev, headBytes);
     headBytes = bytes;
     headSeq = d.seq();
     // The store falls back to the previous head if the newest is damaged: keep its log tail.
