@@ -55,12 +55,23 @@ import java.util.function.Function;
 public final class DurableDb implements AutoCloseable {
   /**
    * Datoms of novelty after which the indices are written (in the background) and the log
-   * truncated. Measured with the background flush on the 1 M-datom bulk load: 500,000 loaded about
-   * 13% faster (fewer rewrites of the leaves random values touch, in AVET), within this machine's
-   * noise, for twice the memory and twice the log replay after a crash (about 2.3 s per million
-   * datoms), so it stays at 200,000.
+   * truncated: one per 4 KiB of maximum heap, from 100,000 to 500,000 (a 2 GiB heap or more gets
+   * 500,000; the 512 MiB child JVMs of the crash tests 131,072). At twice this, unflushed novelty
+   * pauses the writers, so the heap holds at most about 2 datoms of novelty per 4 KiB.
+   *
+   * <p>Why it grows with the heap: each flush rewrites every leaf that the novelty touched, and
+   * random values (AVET) touch nearly all of them, so fewer flushes write less. Measured on the
+   * bench's 1 M-datom bulk load with the background flush, 6 runs each alternating: 200,000 gave
+   * 634k-842k datoms/s (mean 742k), 500,000 gave 798k-905k (mean 858k). (Session 5, with the flush
+   * still in the committing thread, found no gain and more GC: a larger flush was a longer pause.)
+   * The price is replay after a crash: about 2.3 s per million datoms of unflushed log.
    */
-  static final long FLUSH_NOVELTY = 200_000;
+  static final long FLUSH_NOVELTY = flushNovelty(Runtime.getRuntime().maxMemory());
+
+  /** The flush threshold for a JVM whose maximum heap is {@code maxHeapBytes}. */
+  static long flushNovelty(long maxHeapBytes) {
+    return Math.max(100_000, Math.min(500_000, maxHeapBytes / 4096));
+  }
   /** How long the writer lock is kept after the last write, for a burst of transactions. */
   static final long LINGER_MS = 200;
 

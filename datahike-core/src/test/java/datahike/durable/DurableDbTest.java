@@ -83,7 +83,7 @@ class DurableDbTest {
   }
 
   @Test
-  void failedIndexFlush_losesNothing_andNoHeadEverNamesANodeThatWasNotStored() {
+  void failedIndexFlush_losesNothing_andNoHeadEverNamesANodeThatWasNotStored() throws Exception {
     // Index flushes run in the background once novelty passes DurableDb.FLUSH_NOVELTY datoms. While
     // blob writes fail, every flush fails: commits must still succeed (their log records are
     // durable), and the nodes a failed flush encoded must not count as stored, or the next
@@ -91,21 +91,29 @@ class DurableDbTest {
     Config cfg = Config.parse("{:store {:backend :flaky :id \"flaky-flush\"} :keep-history? true}");
     Datahike.createDatabase(cfg);
     List<?> before;
+    // Past twice the threshold a committer waits for the running flush: at least one has failed.
+    int failing = (int) (2 * DurableDb.FLUSH_NOVELTY / 10_000) + 3;
     try {
       try (Connection conn = Datahike.connect(cfg)) {
         conn.transact(SCHEMA);
+        FlakyStoreProvider.FAILED_PUTS.set(0);
         FlakyStoreProvider.FAIL_PUTS.set(true);
-        for (int batch = 0; batch < 50; batch++) {
+        for (int batch = 0; batch < failing; batch++) {
           conn.transact(people(batch, 5000));
         }
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (FlakyStoreProvider.FAILED_PUTS.get() == 0 && System.nanoTime() < deadline) {
+          Thread.sleep(10);
+        }
         FlakyStoreProvider.FAIL_PUTS.set(false);
-        for (int batch = 50; batch < 60; batch++) {
+        assertThat(FlakyStoreProvider.FAILED_PUTS.get()).isPositive();
+        for (int batch = failing; batch < failing + 10; batch++) {
           conn.transact(people(batch, 5000));
         }
         conn.sync();
         before = conn.db().datoms(":eavt");
         Object people = Datahike.q("[:find (count ?e) . :where [?e :name]]", conn.db());
-        assertThat(people).isEqualTo(300_000L);
+        assertThat(people).isEqualTo(5000L * (failing + 10));
       }
       try (Connection conn = Datahike.connect(cfg)) {
         // Reads every node the head names: a node a failed flush never stored would be missing.
@@ -116,6 +124,14 @@ class DurableDbTest {
       FlakyStoreProvider.FAIL_PUTS.set(false);
       Datahike.deleteDatabase(cfg);
     }
+  }
+
+  @Test
+  void flushThreshold_isOneDatomPer4KiBOfHeap_between100kAnd500k() {
+    assertThat(DurableDb.flushNovelty(256L << 20)).isEqualTo(100_000);
+    assertThat(DurableDb.flushNovelty(512L << 20)).isEqualTo(131_072);
+    assertThat(DurableDb.flushNovelty(1L << 30)).isEqualTo(262_144);
+    assertThat(DurableDb.flushNovelty(8L << 30)).isEqualTo(500_000);
   }
 
   /** {@code n} people named by batch and index, each a new entity with two datoms. */

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The memory store under the backend name {@code :flaky}, whose blob writes fail while {@link
@@ -21,6 +22,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
 public final class FlakyStoreProvider implements StoreProvider {
   /** While true, every {@code putAll} (index nodes) throws {@code :store/io}. */
   static final AtomicBoolean FAIL_PUTS = new AtomicBoolean();
+
+  /** How many {@code putAll} calls failed so far. */
+  static final AtomicInteger FAILED_PUTS = new AtomicInteger();
 
   private final StoreMemoryProvider memory = new StoreMemoryProvider();
 
@@ -61,7 +65,10 @@ public final class FlakyStoreProvider implements StoreProvider {
 
     @Override
     public void putAll(Map<String, byte[]> blobs) {
-      if (FAIL_PUTS.get()) throw DatahikeException.of("store/io", "injected: blob write failed");
+      if (FAIL_PUTS.get()) {
+        FAILED_PUTS.incrementAndGet();
+        throw DatahikeException.of("store/io", "injected: blob write failed");
+      }
       inner.putAll(blobs);
     }
 
