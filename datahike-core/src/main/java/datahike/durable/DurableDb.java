@@ -123,25 +123,22 @@ public final class DurableDb implements AutoCloseable {
     this.headBytes = headBytes;
     this.headSeq = head.logSeq();
     this.pipeline = new CommitPipeline(store, this::applyAll, this::published, this::recover);
-    this.linger =
-        Executors.newSingleThreadScheduledExecutor(
-            r -> {
-              Thread t = new Thread(r, "datahike-writer-linger");
-              t.setDaemon(true);
-              return t;
-            });
-    this.flusher =
-        Executors.newSingleThreadExecutor(
-            r -> {
-              Thread t = new Thread(r, "datahike-index-flush");
-              t.setDaemon(true);
-              return t;
-            });
+    this.linger = Executors.newSingleThreadScheduledExecutor(daemon("datahike-writer-linger"));
+    this.flusher = Executors.newSingleThreadExecutor(daemon("datahike-index-flush"));
     DbValue db = fromHead(head);
     this.durable.set(new Durable(db, head.logSeq()));
     this.tentative = db;
     this.tentativeSeq = head.logSeq();
     catchUp();
+  }
+
+  /** Threads named {@code name} that do not keep the JVM alive. */
+  private static java.util.concurrent.ThreadFactory daemon(String name) {
+    return r -> {
+      Thread t = new Thread(r, name);
+      t.setDaemon(true);
+      return t;
+    };
   }
 
   // ------------------------------------------------------------------ lifecycle
