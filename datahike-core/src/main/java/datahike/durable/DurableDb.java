@@ -694,8 +694,7 @@ public final class DurableDb implements AutoCloseable {
     try {
       checkOpen();
       ensureWriter();
-      // Commits still being appended were built on the current tentative state; flushing now
-      // would reset it under them.
+      // Let the commits still being appended become durable, so that the head covers them.
       pipeline.awaitIdle();
       flush();
     } finally {
@@ -713,8 +712,10 @@ public final class DurableDb implements AutoCloseable {
     try {
       checkOpen();
       ensureWriter();
-      if (pipeline.idle()) flush();
+      // The head read below must be the newest: take in a background flush whether or not this
+      // one can flush now (flush() also waits for it).
       awaitFlush();
+      if (pipeline.idle()) flush();
       Set<String> reachable = new HashSet<>();
       HeadRecord head = HeadRecord.decode(headBytes);
       for (HeadRecord.Root r : head.roots().values()) {

@@ -81,19 +81,14 @@ final class StoreJdbc implements Store {
   /** Opens the store {@code cfg} names, creating its tables when it does not exist. */
   static StoreJdbc open(JdbcConfig cfg) {
     H2Files.retain(cfg);
-    HikariDataSource ds;
+    HikariDataSource ds = null;
     try {
       ds = pool(cfg);
-    } catch (RuntimeException | Error e) {
-      H2Files.release(cfg);
-      throw e;
-    }
-    try {
       StoreJdbc s = new StoreJdbc(cfg, ds);
       s.create();
       return s;
     } catch (RuntimeException | Error e) {
-      ds.close();
+      if (ds != null) ds.close();
       H2Files.release(cfg);
       throw e;
     }
