@@ -367,7 +367,7 @@ public final class DbValue extends AbstractDb {
 
   /** The first current datom of (e, a), or null. */
   public Datom first(long e, int a) {
-    return eavt.first(new Datom(e, a, null, 0, true));
+    return e < 0 ? eavt.first(new Datom(e, a, null, 0, true)) : eavt.firstEA(e, a);
   }
 
   /** The first current datom of attribute a with value v (any entity), or null. */

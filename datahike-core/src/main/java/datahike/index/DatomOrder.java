@@ -78,7 +78,7 @@ public enum DatomOrder {
    */
   public static int cmpA(int x, int k) {
     if (x == k || k == 0) return 0;
-    if (x < 0 && k < 0) return Keyword.byId(-x).compareTo(Keyword.byId(-k));
+    if (x < 0 && k < 0) return Keyword.compareIds(-x, -k);
     return Integer.compare(x, k);
   }
 }

@@ -173,6 +173,43 @@ public final class DatomTree {
     return cmp(d, key) == 0 ? d : null;
   }
 
+  /**
+   * In an EAVT tree, {@code first(new Datom(e, a, null, 0, true))} for an entity id {@code e >= 0}
+   * (not the wildcard) without building the key: the transactor asks it once per datom (is there
+   * a value for this entity and attribute?).
+   */
+  public Datom firstEA(long e, int a) {
+    if (order != DatomOrder.EAVT) throw new IllegalStateException("firstEA on " + order);
+    Node n = load(root);
+    if (n == null) return null;
+    while (!n.isLeaf()) {
+      int lo = 0;
+      int hi = n.len - 1;
+      while (lo < hi) {
+        int mid = (lo + hi) >>> 1;
+        if (cmpEA(n.keys[mid], e, a) < 0) lo = mid + 1;
+        else hi = mid;
+      }
+      n = load(n.kids[lo]);
+    }
+    int lo = 0;
+    int hi = n.len;
+    while (lo < hi) {
+      int mid = (lo + hi) >>> 1;
+      if (cmpEA(n.keys[mid], e, a) < 0) lo = mid + 1;
+      else hi = mid;
+    }
+    if (lo == n.len) return null;
+    Datom d = n.keys[lo];
+    return cmpEA(d, e, a) == 0 ? d : null;
+  }
+
+  /** EAVT's order of {@code d} against the partial key (e, a). */
+  private static int cmpEA(Datom d, long e, int a) {
+    int c = Long.compare(d.e, e);
+    return c != 0 ? c : DatomOrder.cmpA(d.a, a);
+  }
+
   /** Binary search in a node: index of an equal key, or -(insertion point) - 1. */
   private int search(Node n, Datom key) {
     int lo = 0;
@@ -221,15 +258,32 @@ public final class DatomTree {
   // ---------------------------------------------------------------- updates
 
   /** Carries the right half of a split up the recursion. */
-  private static final class Op {
+  static final class Op {
     final Edit edit;
     Node right;
     boolean changed;
     /** Datoms a batch inserted so far ({@link #withAll}). */
     long added;
 
-    Op(Edit edit) {
+    private Op(Edit edit) {
       this.edit = edit;
+    }
+
+    /**
+     * A cleared Op for one update under {@code edit}: the token's own, since a transaction makes
+     * one update per datom and index and the Ops were a tenth of a bulk load's allocations.
+     */
+    static Op of(Edit edit) {
+      if (edit == null) return new Op(null);
+      Op op = edit.op;
+      if (op == null) {
+        op = new Op(edit);
+        edit.op = op;
+      }
+      op.right = null;
+      op.changed = false;
+      op.added = 0;
+      return op;
     }
   }
 
@@ -243,7 +297,7 @@ public final class DatomTree {
       keys[0] = d;
       return withRoot(new Node(keys, null, 1, 1, edit));
     }
-    Op op = new Op(edit);
+    Op op = Op.of(edit);
     Node n = insert(load(root), d, op);
     if (!op.changed) return this;
     if (op.right != null) {
@@ -376,7 +430,7 @@ public final class DatomTree {
   public DatomTree withAll(Datom[] sorted, int n, Edit edit) {
     if (n == 0) return this;
     if (n == 1) return with(sorted[0], edit);
-    Op op = new Op(edit);
+    Op op = Op.of(edit);
     Node start = root == null ? new Node(new Datom[0], null, 0, 0, null) : load(root);
     Node[] parts = insertRun(start, sorted, 0, n, op);
     if (!op.changed) return this;
@@ -551,7 +605,7 @@ public final class DatomTree {
   /** The tree without the datom equal to {@code d}; this tree when there is none. */
   public DatomTree without(Datom d, Edit edit) {
     if (root == null) return this;
-    Op op = new Op(edit);
+    Op op = Op.of(edit);
     Node n = remove(load(root), d, op);
     if (!op.changed) return this;
     while (n != null && !n.isLeaf() && n.len == 1) n = load(n.kids[0]);

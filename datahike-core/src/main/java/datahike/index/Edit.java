@@ -17,6 +17,8 @@ import java.util.List;
  */
 public final class Edit {
   private List<Node> nodes = new ArrayList<>(32);
+  /** The scratch state of the update running under this token ({@link DatomTree.Op#of}). */
+  DatomTree.Op op;
 
   /** Records a node created under this token. */
   void created(Node n) {

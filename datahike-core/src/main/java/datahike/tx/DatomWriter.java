@@ -155,6 +155,11 @@ final class DatomWriter {
     return isSchemaAttr(s.db, a);
   }
 
+  /** True for the attributes that define the schema ({@code :db/ident}, {@code :db/valueType}, ...). */
+  static boolean isSchemaKeyword(Keyword k) {
+    return SCHEMA_ATTRS.contains(k);
+  }
+
   static boolean isSchemaAttr(DbValue db, int a) {
     Keyword k = db.attrIdent(a);
     return k != null && SCHEMA_ATTRS.contains(k);

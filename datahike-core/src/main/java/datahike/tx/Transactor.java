@@ -424,6 +424,10 @@ public final class Transactor {
           "eid", eid);
     }
     List<Object> out = new ArrayList<>();
+    // Simple values are added here at once rather than queued as [:db/add e a v] vectors, as long
+    // as nothing before them was queued (so the order of changes stays Datahike's): the queue round
+    // trip built three objects per value and cost about a third of a bulk load's time.
+    boolean direct = !refs && eid >= 0 && db.schema().compositeTuples().isEmpty();
     for (Map.Entry<?, ?> en : entity.entrySet()) {
       Object key = en.getKey();
       if (key == DB_ID || key == ENSURE) continue;
@@ -441,8 +445,11 @@ public final class Transactor {
             "attribute", a);
       }
       Object straightA = refs ? (Object) (long) db.attrCode(straight) : straight;
+      boolean plain = direct && !reverse && isPlain(at, straight);
       for (Object v : multival(s, a, at, reverse, vs)) {
-        if (isRef && v instanceof Map<?, ?> nested) {
+        if (plain && out.isEmpty() && v != null && ValueTypes.valid(at.valueType(), v)) {
+          TxOps.addValid(s, eid, at.code(), v);
+        } else if (isRef && v instanceof Map<?, ?> nested) {
           Map<Object, Object> n = new LinkedHashMap<>(nested);
           n.put(a.reverse(), eid);
           out.add(n);
@@ -467,6 +474,19 @@ public final class Transactor {
       if (preds instanceof List<?> l && !l.isEmpty()) out.add(list(TxOps.ENSURE_PREDS, eid, spec, preds));
     }
     return out;
+  }
+
+  /**
+   * True when values of {@code at} can skip the operation queue: a schema attribute that is
+   * neither a ref (values may be tempids, lookup refs or nested maps), a tuple, nor a system or
+   * schema attribute (whose changes alter the schema the next values are checked against).
+   */
+  private static boolean isPlain(Attribute at, Keyword ident) {
+    return at != null
+        && !at.isRef()
+        && at.valueType() != Attribute.TYPE_TUPLE
+        && ValueTypes.metaType(ident) == null
+        && !DatomWriter.isSchemaKeyword(ident);
   }
 
   /** {@code {:db/id eid, key value}} in that order, as Datahike prints it in errors. */

@@ -195,6 +195,15 @@ final class TxOps {
   }
 
   /**
+   * {@link #add} of a value already checked: {@code e} an existing or new entity id, {@code a} a
+   * schema attribute's code, {@code v} valid for its type (the entity-map fast path).
+   */
+  static void addValid(TxState s, long e, int a, Object v) {
+    if (v instanceof Integer || v instanceof Short || v instanceof Byte) v = ((Number) v).longValue();
+    DatomWriter.add(s, new Datom(e, a, v, s.tx, true));
+  }
+
+  /**
    * Resolves and checks an attribute in operation position (Datahike's
    * normalize-and-validate-attr).
    */

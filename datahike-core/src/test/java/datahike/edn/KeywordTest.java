@@ -76,6 +76,28 @@ class KeywordTest {
     }
   }
 
+  @Test
+  void idOrder_isKeywordOrder_whateverOrderIdsWereAssignedIn() {
+    String run = "kw-rank-" + UUID.randomUUID() + "/";
+    List<Keyword> ks = new ArrayList<>();
+    Random r = new Random(7);
+    // Random names, then 200 names that each sort just above the previous one (so each lands in
+    // the smallest gap and renumbering must happen), then ascending and descending runs.
+    for (int i = 0; i < 300; i++) ks.add(Keyword.of(run + "r" + r.nextInt(1_000_000)));
+    StringBuilder squeeze = new StringBuilder("m");
+    for (int i = 0; i < 200; i++) ks.add(Keyword.of(run + squeeze.append('\0')));
+    for (int i = 0; i < 100; i++) ks.add(Keyword.of(run + "up" + (10_000 + i)));
+    for (int i = 0; i < 100; i++) ks.add(Keyword.of(run + "down" + (10_000 - i)));
+    for (Keyword k : ks) k.id();
+    for (Keyword x : ks) {
+      for (Keyword y : ks) {
+        assertThat(Integer.signum(Keyword.compareIds(x.id(), y.id())))
+            .as("%s vs %s", x, y)
+            .isEqualTo(Integer.signum(x.compareTo(y)));
+      }
+    }
+  }
+
   /** Clojure's keyword order spelt out on the strings. */
   private static int reference(Keyword x, Keyword y) {
     if (x.namespace() == null || y.namespace() == null) {

@@ -178,6 +178,21 @@ class DatomTreeTest {
   }
 
   @Test
+  void firstEA_findsWhatFirstWithAPartialKeyFinds() {
+    Random r = new Random(3);
+    DatomTree t = DatomTree.empty(DatomOrder.EAVT, false);
+    Edit edit = new Edit();
+    for (int i = 0; i < 20_000; i++) t = t.with(random(r), edit);
+    edit.publish();
+    for (long e = 0; e <= 301; e++) {
+      for (int a : ATTRS) {
+        assertThat(t.firstEA(e, a)).as("e %d a %d", e, a).isSameAs(t.first(new Datom(e, a, null, 0, true)));
+      }
+    }
+    assertThat(DatomTree.empty(DatomOrder.EAVT, false).firstEA(1, ATTRS[0])).isNull();
+  }
+
+  @Test
   void build_makesTheSameTreeAsInserts() {
     List<Datom> ds = new ArrayList<>();
     for (int e = 0; e < 5000; e++) ds.add(new Datom(e, ATTRS[e % 3], (long) e, 536870913L, true));
