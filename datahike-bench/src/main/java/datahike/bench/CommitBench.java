@@ -25,6 +25,12 @@ import java.util.concurrent.ThreadLocalRandom;
  */
 final class CommitBench {
   /** Concurrent writers of the second durable measurement. */
+  /**
+   * Untimed loads of the bulk set before the timed one: the JIT needs about two million datoms of
+   * loading before the rate settles (see {@link DatahikeDurable#bulkLoadDatomsPerSec}).
+   */
+  static final int BULK_WARMUP_LOADS = 2;
+
   static final int WRITERS = 16;
 
   /** Bytes per probe write. */
@@ -102,7 +108,10 @@ final class CommitBench {
         "datoms/s",
         probe,
         log,
-        () -> DatahikeDurable.bulkLoadDatomsPerSec(file, bulk, ScaleBench.BATCH));
+        () -> DatahikeDurable.bulkLoadDatomsPerSec(file, bulk, ScaleBench.BATCH, BULK_WARMUP_LOADS));
+    if (DatahikeDurable.lastBulkColdRate > 0) {
+      t.row("bulk load, first in this JVM", DatahikeDurable.lastBulkColdRate, "datoms/s", null);
+    }
     t.note(
         "probe: "
             + probe.syncs()
