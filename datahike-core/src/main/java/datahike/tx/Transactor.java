@@ -269,10 +269,25 @@ public final class Transactor {
   }
 
   /** Datahike's upsert-eid: the entity an entity map resolves to through its unique identities. */
+  /**
+   * True when the entity map has a unique-identity attribute as a key, or the schema has an identity
+   * composite tuple (which its keys might fill): otherwise it cannot upsert. Asked of the few
+   * identities rather than of every key of the map.
+   */
+  private static boolean namesAnIdentity(Schema schema, Map<?, ?> entity) {
+    for (Attribute id : schema.identities()) {
+      if (entity.containsKey(id.ident())) return true;
+    }
+    for (Attribute t : schema.compositeTuples()) {
+      if (t.isIdentity()) return true;
+    }
+    return false;
+  }
+
   private Long upsertEid(TxState s, Map<?, ?> entity, Object resolvedEid) {
     DbValue db = s.db;
     Schema schema = db.schema();
-    if (schema.identities().isEmpty()) return null;
+    if (!namesAnIdentity(schema, entity)) return null;
     long foundE = -1;
     Object foundA = null;
     Object foundV = null;
@@ -444,8 +459,12 @@ public final class Transactor {
             "Bad attribute " + a + ": reverse attribute name requires {:db/valueType :db.type/ref} in schema",
             "attribute", a);
       }
-      Object straightA = refs ? (Object) (long) db.attrCode(straight) : straight;
       boolean plain = direct && !reverse && isPlain(at, straight);
+      if (plain && !at.many() && out.isEmpty() && vs != null && ValueTypes.valid(at.valueType(), vs)) {
+        TxOps.addValid(s, eid, at.code(), vs);
+        continue;
+      }
+      Object straightA = refs ? (Object) (long) db.attrCode(straight) : straight;
       for (Object v : multival(s, a, at, reverse, vs)) {
         if (plain && out.isEmpty() && v != null && ValueTypes.valid(at.valueType(), v)) {
           TxOps.addValid(s, eid, at.code(), v);
