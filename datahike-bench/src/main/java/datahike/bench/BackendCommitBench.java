@@ -147,7 +147,7 @@ final class BackendCommitBench {
             why,
             "bulk",
             "datoms/s",
-            () -> DatahikeDurable.bulkLoadDatomsPerSec(b, bulk, ScaleBench.BATCH, 1));
+            () -> DatahikeDurable.bulkLoadDatomsPerSec(b, bulk, ScaleBench.BATCH, 1, 1));
     return new Rates(single, concurrent, bulkRate, why);
   }
 

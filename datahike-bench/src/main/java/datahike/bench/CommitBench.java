@@ -31,6 +31,9 @@ final class CommitBench {
    */
   static final int BULK_WARMUP_LOADS = 2;
 
+  /** Timed loads of the bulk set; the figure is their median. */
+  static final int BULK_TIMED_LOADS = 3;
+
   static final int WRITERS = 16;
 
   /** Bytes per probe write. */
@@ -108,7 +111,8 @@ final class CommitBench {
         "datoms/s",
         probe,
         log,
-        () -> DatahikeDurable.bulkLoadDatomsPerSec(file, bulk, ScaleBench.BATCH, BULK_WARMUP_LOADS));
+        () -> DatahikeDurable.bulkLoadDatomsPerSec(
+                file, bulk, ScaleBench.BATCH, BULK_WARMUP_LOADS, BULK_TIMED_LOADS));
     if (DatahikeDurable.lastBulkColdRate > 0) {
       t.row("bulk load, first in this JVM", DatahikeDurable.lastBulkColdRate, "datoms/s", null);
     }

@@ -3,6 +3,7 @@ package datahike.bench;
 import datahike.bench.DatahikeHarness.Db;
 import datahike.bench.People20k.Person;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -115,9 +116,10 @@ final class DatahikeDurable {
 
   /**
    * Datoms/s of loading {@code people} in transactions of {@code batch} entity maps into a fresh
-   * database, after {@code warmupLoads} loads of the same set into other fresh databases (the
-   * first of them kept as {@link #lastBulkColdRate}), as the single-writer figure has its warm-up
-   * commits. Measured here on 2 cores, a JVM's first load of a million datoms ran at 0.35-0.5 of
+   * database: the median of {@code timedLoads} such loads (a load of a million datoms takes about a
+   * second, which one young collection more or less swings by a fifth), after {@code warmupLoads}
+   * loads of the same set into other fresh databases (the first of them kept as {@link
+   * #lastBulkColdRate}), as the single-writer figure has its warm-up commits. Measured here on 2 cores, a JVM's first load of a million datoms ran at 0.35-0.5 of
    * the rate of its third and later ones and the second at about 0.7: the JIT still compiling the
    * transactor, the tree merges and the codecs.
    *
@@ -126,12 +128,18 @@ final class DatahikeDurable {
    * being copied by the young collections of the timed load.
    */
   static double bulkLoadDatomsPerSec(
-      Backend backend, List<Person> people, int batch, int warmupLoads) throws Exception {
+      Backend backend, List<Person> people, int batch, int warmupLoads, int timedLoads)
+      throws Exception {
     for (int i = 0; i < warmupLoads; i++) {
       double rate = timedLoad(backend, people, batch);
       if (i == 0) lastBulkColdRate = rate;
     }
-    return timedLoad(backend, people, batch);
+    double[] rates = new double[timedLoads];
+    for (int i = 0; i < timedLoads; i++) {
+      rates[i] = timedLoad(backend, people, batch);
+    }
+    Arrays.sort(rates);
+    return rates[timedLoads / 2];
   }
 
   private static double timedLoad(Backend backend, List<Person> people, int batch)
