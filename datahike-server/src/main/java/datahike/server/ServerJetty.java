@@ -306,25 +306,48 @@ final class ServerJetty implements Server {
     return request;
   }
 
+  /**
+   * Bytes of an oversized body that are read and dropped before the 413 goes out, as Tomcat's
+   * {@code maxSwallowSize}: a client still sending the body when the server closes the connection
+   * gets a reset (a broken pipe) instead of the answer. Past this much the connection is closed
+   * anyway, so a huge upload cannot hold the server.
+   */
+  static final long SWALLOW_BYTES = 2L << 20;
+
   private byte[] readBody(Request request) {
     long max = cfg.maxBodyBytes();
     long len = request.getLength();
-    if (len > max) throw tooLarge(len);
-    ByteArrayOutputStream buf = new ByteArrayOutputStream(len > 0 ? (int) len : 1024);
     byte[] chunk = new byte[16 * 1024];
-    long total = 0;
     try (InputStream in = Request.asInputStream(request)) {
+      if (len > max) {
+        if (len - max <= SWALLOW_BYTES) swallow(in, chunk, len);
+        throw tooLarge(len);
+      }
+      ByteArrayOutputStream buf = new ByteArrayOutputStream(len > 0 ? (int) len : 1024);
+      long total = 0;
       int n;
       while ((n = in.read(chunk)) != -1) {
         total += n;
-        if (total > max) throw tooLarge(total);
+        if (total > max) {
+          swallow(in, chunk, SWALLOW_BYTES);
+          throw tooLarge(total);
+        }
         buf.write(chunk, 0, n);
       }
+      return buf.toByteArray();
     } catch (IOException e) {
       throw ServerException.badRequest(
           "server/bad-body", "Could not read the body: " + e.getMessage());
     }
-    return buf.toByteArray();
+  }
+
+  /** Reads and drops up to {@code limit} more bytes of {@code in}; stops early at its end. */
+  private static void swallow(InputStream in, byte[] chunk, long limit) throws IOException {
+    long left = limit;
+    int n;
+    while (left > 0 && (n = in.read(chunk, 0, (int) Math.min(chunk.length, left))) != -1) {
+      left -= n;
+    }
   }
 
   private ServerException tooLarge(long size) {
