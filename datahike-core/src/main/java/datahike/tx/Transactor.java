@@ -268,7 +268,6 @@ public final class Transactor {
     throw new Retry(fixed);
   }
 
-  /** Datahike's upsert-eid: the entity an entity map resolves to through its unique identities. */
   /**
    * True when the entity map has a unique-identity attribute as a key, or the schema has an identity
    * composite tuple (which its keys might fill): otherwise it cannot upsert. Asked of the few
@@ -284,6 +283,7 @@ public final class Transactor {
     return false;
   }
 
+  /** Datahike's upsert-eid: the entity an entity map resolves to through its unique identities. */
   private Long upsertEid(TxState s, Map<?, ?> entity, Object resolvedEid) {
     DbValue db = s.db;
     Schema schema = db.schema();
