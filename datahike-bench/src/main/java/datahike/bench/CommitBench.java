@@ -24,7 +24,6 @@ import java.util.concurrent.ThreadLocalRandom;
  * means group commit. The bulk ratio is datoms per probe-fsync time.
  */
 final class CommitBench {
-  /** Concurrent writers of the second durable measurement. */
   /**
    * Untimed loads of the bulk set before the timed one: the JIT needs about two million datoms of
    * loading before the rate settles (see {@link DatahikeDurable#bulkLoadDatomsPerSec}).
@@ -34,6 +33,7 @@ final class CommitBench {
   /** Timed loads of the bulk set; the figure is their median. */
   static final int BULK_TIMED_LOADS = 3;
 
+  /** Concurrent writers of the second durable measurement. */
   static final int WRITERS = 16;
 
   /** Bytes per probe write. */

@@ -119,9 +119,10 @@ final class DatahikeDurable {
    * database: the median of {@code timedLoads} such loads (a load of a million datoms takes about a
    * second, which one young collection more or less swings by a fifth), after {@code warmupLoads}
    * loads of the same set into other fresh databases (the first of them kept as {@link
-   * #lastBulkColdRate}), as the single-writer figure has its warm-up commits. Measured here on 2 cores, a JVM's first load of a million datoms ran at 0.35-0.5 of
-   * the rate of its third and later ones and the second at about 0.7: the JIT still compiling the
-   * transactor, the tree merges and the codecs.
+   * #lastBulkColdRate}), as the single-writer figure has its warm-up commits. Measured here on 2
+   * cores, a JVM's first load of a million datoms ran at 0.35-0.5 of the rate of its third and
+   * later ones and the second at about 0.7: the JIT still compiling the transactor, the tree
+   * merges and the codecs.
    *
    * <p>The transactions are built before the clock starts and a full GC runs then, so that the
    * input (about 80 MB of entity maps for 200,000 people) sits in the old generation instead of

@@ -183,25 +183,24 @@ public final class DatomTree {
     Node n = load(root);
     if (n == null) return null;
     while (!n.isLeaf()) {
-      int lo = 0;
-      int hi = n.len - 1;
-      while (lo < hi) {
-        int mid = (lo + hi) >>> 1;
-        if (cmpEA(n.keys[mid], e, a) < 0) lo = mid + 1;
-        else hi = mid;
-      }
-      n = load(n.kids[lo]);
+      // As childFor: the first child whose max is not less, else the last.
+      n = load(n.kids[lowerBoundEA(n, n.len - 1, e, a)]);
     }
+    int i = lowerBoundEA(n, n.len, e, a);
+    if (i == n.len) return null;
+    Datom d = n.keys[i];
+    return cmpEA(d, e, a) == 0 ? d : null;
+  }
+
+  /** The first index below {@code hi} whose key is not less than (e, a); {@code hi} if none. */
+  private static int lowerBoundEA(Node n, int hi, long e, int a) {
     int lo = 0;
-    int hi = n.len;
     while (lo < hi) {
       int mid = (lo + hi) >>> 1;
       if (cmpEA(n.keys[mid], e, a) < 0) lo = mid + 1;
       else hi = mid;
     }
-    if (lo == n.len) return null;
-    Datom d = n.keys[lo];
-    return cmpEA(d, e, a) == 0 ? d : null;
+    return lo;
   }
 
   /** EAVT's order of {@code d} against the partial key (e, a). */

@@ -460,15 +460,12 @@ public final class Transactor {
             "attribute", a);
       }
       boolean plain = direct && !reverse && isPlain(at, straight);
-      if (plain && !at.many() && out.isEmpty() && vs != null && ValueTypes.valid(at.valueType(), vs)) {
-        TxOps.addValid(s, eid, at.code(), vs);
-        continue;
-      }
+      // A single value skips multival's list.
+      if (plain && !at.many() && addedAtOnce(s, eid, at, vs, out)) continue;
       Object straightA = refs ? (Object) (long) db.attrCode(straight) : straight;
       for (Object v : multival(s, a, at, reverse, vs)) {
-        if (plain && out.isEmpty() && v != null && ValueTypes.valid(at.valueType(), v)) {
-          TxOps.addValid(s, eid, at.code(), v);
-        } else if (isRef && v instanceof Map<?, ?> nested) {
+        if (plain && addedAtOnce(s, eid, at, v, out)) continue;
+        if (isRef && v instanceof Map<?, ?> nested) {
           Map<Object, Object> n = new LinkedHashMap<>(nested);
           n.put(a.reverse(), eid);
           out.add(n);
@@ -506,6 +503,16 @@ public final class Transactor {
         && at.valueType() != Attribute.TYPE_TUPLE
         && ValueTypes.metaType(ident) == null
         && !DatomWriter.isSchemaKeyword(ident);
+  }
+
+  /**
+   * Adds {@code v} of the plain attribute {@code at} now, when nothing of this entity map was queued
+   * before it and the value is valid (otherwise the queued path reports it); true if it did.
+   */
+  private static boolean addedAtOnce(TxState s, long eid, Attribute at, Object v, List<Object> out) {
+    if (!out.isEmpty() || v == null || !ValueTypes.valid(at.valueType(), v)) return false;
+    TxOps.addValid(s, eid, at.code(), v);
+    return true;
   }
 
   /** {@code {:db/id eid, key value}} in that order, as Datahike prints it in errors. */

@@ -190,8 +190,7 @@ final class TxOps {
     long e = db.entidStrict(e0);
     Attribute at = db.attribute(a);
     if (at != null && at.isRef()) v = db.entidStrict(v);
-    if (v instanceof Integer || v instanceof Short || v instanceof Byte) v = ((Number) v).longValue();
-    DatomWriter.add(s, new Datom(e, a, v, tx, true));
+    addDatom(s, e, a, v, tx);
   }
 
   /**
@@ -199,8 +198,13 @@ final class TxOps {
    * schema attribute's code, {@code v} valid for its type (the entity-map fast path).
    */
   static void addValid(TxState s, long e, int a, Object v) {
+    addDatom(s, e, a, v, s.tx);
+  }
+
+  /** Adds the assertion (e, a, v) in {@code tx}, smaller integer types stored as longs. */
+  private static void addDatom(TxState s, long e, int a, Object v, long tx) {
     if (v instanceof Integer || v instanceof Short || v instanceof Byte) v = ((Number) v).longValue();
-    DatomWriter.add(s, new Datom(e, a, v, s.tx, true));
+    DatomWriter.add(s, new Datom(e, a, v, tx, true));
   }
 
   /**
