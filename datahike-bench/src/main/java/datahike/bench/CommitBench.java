@@ -82,7 +82,8 @@ final class CommitBench {
     t.row("fsync probe rate", probe.syncsPerSec(), "syncs/s (1000/median)", 1.0);
 
     List<Person> people = People20k.generate();
-    rate(
+    double single =
+        rate(
         t,
         "single-writer durable commits",
         "commits/s",
@@ -91,7 +92,8 @@ final class CommitBench {
         () ->
             DatahikeDurable.singleWriterCommitsPerSec(
                 file, people, plan.commits() / 10, plan.commits()));
-    rate(
+    double concurrent =
+        rate(
         t,
         WRITERS + " concurrent writers",
         "commits/s",
@@ -104,6 +106,25 @@ final class CommitBench {
       t.row(WRITERS + " writers: append + sync", gc.appendMicros(), "us per sync", null);
       t.row(WRITERS + " writers: gathering wait", gc.gatherMicros(), "us per sync", null);
     }
+    if (single > 0 && concurrent > 0) {
+      t.row(WRITERS + " writers / single writer", concurrent / single, "x", null);
+    }
+    GroupCommitProbe.Result ceiling = GroupCommitProbe.run(workDir, WRITERS, plan.perWriter());
+    t.row("ceiling: 1 writer, no database", ceiling.single(), "commits/s", ceiling.single() / probe.syncsPerSec());
+    t.row(
+        "ceiling: " + WRITERS + " writers, no database",
+        ceiling.concurrent(),
+        "commits/s",
+        ceiling.concurrent() / probe.syncsPerSec());
+    t.row("ceiling: " + WRITERS + " writers / 1", ceiling.ratio(), "x", null);
+    log.printf(
+        Locale.ROOT,
+        "  group-commit ceiling (no database): 1 writer %,.0f/s, %d writers %,.0f/s = %.2fx (%.1f records per sync)%n",
+        ceiling.single(),
+        WRITERS,
+        ceiling.concurrent(),
+        ceiling.ratio(),
+        ceiling.recordsPerSync());
     List<Person> bulk = People20k.generate(plan.bulkPeople());
     rate(
         t,
@@ -125,6 +146,11 @@ final class CommitBench {
             + probe.fileStore()
             + ").");
     t.note("ratio to probe = value / probe syncs per second.");
+    t.note(
+        "ceiling: the same writers committing "
+            + GroupCommitProbe.RECORD_BYTES
+            + "-byte records with group commit and no database work (GroupCommitProbe): what the"
+            + " concurrent ratio can reach on this machine.");
     return t;
   }
 
@@ -133,12 +159,14 @@ final class CommitBench {
     double measure() throws Exception;
   }
 
-  private static void rate(
+  /** Measures and adds a row; returns the figure, or NaN when it could not be measured. */
+  private static double rate(
       Table t, String metric, String unit, Probe probe, PrintStream log, Rate r) {
     try {
       double v = r.measure();
       t.row(metric, v, unit, v / probe.syncsPerSec());
       log.printf(Locale.ROOT, "  %s: %,.0f %s%n", metric, v, unit);
+      return v;
     } catch (DatahikeDurable.NotAvailable e) {
       log.println("  " + metric + ": not available yet (" + e.getMessage() + ")");
       t.row(metric, "not available yet", unit, null);
@@ -147,6 +175,7 @@ final class CommitBench {
       e.printStackTrace(log);
       t.row(metric, "error (" + e.getClass().getSimpleName() + ")", unit, null);
     }
+    return Double.NaN;
   }
 
   /** Appends 4 KiB and fsyncs, {@code warmup} + {@code n} times; times the last {@code n}. */

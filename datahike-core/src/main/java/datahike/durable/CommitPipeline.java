@@ -4,18 +4,20 @@ import datahike.DatahikeException;
 import datahike.store.Store;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 
 /**
  * Runs concurrent transactions with as few thread hand-offs as possible, and makes their log
  * records durable with group commit.
  *
- * <p>A writer submits a {@link Job} and waits on a condition of its own. Two roles are taken by
- * whichever waiting writer finds them free, never by a dedicated thread:
+ * <p>A writer pushes its {@link Job} onto a lock-free stack and parks until the job is durable or
+ * failed. Two roles are taken by whichever waiting writer finds them free (a compare-and-set),
+ * never by a dedicated thread:
  *
  * <ul>
  *   <li>the <b>combiner</b> takes every submitted job and applies them one after another (through
@@ -23,27 +25,36 @@ import java.util.function.Consumer;
  *       one lock acquisition rather than N lock hand-offs between threads (flat combining, Hendler
  *       et al. 2010). Applied jobs enter the append queue in transaction order.
  *   <li>the <b>appender</b> writes everything queued in one {@link Store#append} (one sync: group
- *       commit) and wakes exactly the writers whose records it made durable.
+ *       commit) and unparks exactly the writers whose records it made durable.
  * </ul>
  *
  * While one writer syncs, another already applies the next transactions, so CPU and sync overlap.
- * Wake-ups are targeted: a writer is woken when its transaction is durable or failed, or when a
- * role it can take fell free; never all writers on every change. On a 2-core machine the earlier
- * design (a shared lock per transaction and one condition for everyone) spent most of its time
- * in thread wake-ups: 16 writers ran at 0.4 of one writer's in-memory rate.
+ * A role's holder, on giving it up, looks again for work of that role: it goes on itself while its
+ * own job is pending, or unparks one writer whose job is waiting for that role (this re-check after
+ * the release is what makes a lost wake-up impossible). So each writer is woken about once per
+ * transaction, by whoever completed it.
+ *
+ * <p>Why no lock around the queues: on a 2-core machine with 16 writers, the previous pipeline
+ * (one lock, a condition of it per writer) spent its time in wake-up chains: the writers one sync
+ * made durable woke one after another, each retaking the lock, and the appender waited 300-430 us
+ * per sync for them to come back. Here the appender unparks them directly and they return without
+ * touching a shared lock (gathering wait 150-290 us, 16 writers 1.1-1.2x the rate). What remains
+ * is the machine's: waking 16 parked threads takes it 80-130 us (see the bench's
+ * GroupCommitProbe).
  *
  * <p>Gathering: an appender that finds fewer records queued than recent batches held (up to {@link
  * #WINDOW} rounds back) waits for the missing writers, at most about one sync's duration. Without
- * it, writers alternate between a large batch and a small one; with it, N writers share about N
- * records per sync. This is PostgreSQL's {@code commit_delay}/{@code commit_siblings} idea with
- * both settings derived from what the pipeline observed, so a single writer never waits.
+ * it, writers split into two groups that sync alternately, about N/2 records per sync; with it, N
+ * writers share about N records per sync. This is PostgreSQL's {@code
+ * commit_delay}/{@code commit_siblings} idea with both settings derived from what the pipeline
+ * observed, so a single writer never waits.
  *
  * <p>A failed append fails its batch and everything queued behind it, since those transactions
  * were computed on top of the failed ones; {@code onFailure} then resets the database state, and
  * until {@link #recovered()} newly applied jobs are refused.
  */
 final class CommitPipeline {
-  /** Applies a batch of jobs in order; runs without the pipeline's lock. */
+  /** Applies a batch of jobs in order; runs in the combiner, outside every pipeline lock. */
   interface Applier {
     /**
      * Applies each job (setting {@link Job#applied} or {@link Job#fail}) and then, with the state
@@ -55,17 +66,20 @@ final class CommitPipeline {
   /** One submitted transaction, from submission until durable or failed. */
   static final class Job {
     final Object work;
-    private final Condition wake;
+    final Thread waiter;
+    /** The job pushed before this one (the submission stack's link). */
+    Job below;
     byte[] record;
     Object payload;
     Object result;
     long seq;
-    private boolean done;
+    /** Written last by whoever completes the job, before unparking {@link #waiter}. */
+    volatile boolean done;
     Throwable failure;
 
-    private Job(Object work, Condition wake) {
+    private Job(Object work, Thread waiter) {
       this.work = work;
-      this.wake = wake;
+      this.waiter = waiter;
     }
 
     /** Applied: {@code record} is to be logged; {@code payload} goes to onDurable. */
@@ -78,25 +92,37 @@ final class CommitPipeline {
     void fail(Throwable t) {
       this.failure = t;
     }
+
+    private void complete() {
+      done = true;
+      LockSupport.unpark(waiter);
+    }
   }
 
   private final Store store;
   private final Applier applier;
-  private final ReentrantLock lock = new ReentrantLock();
-  private final Condition idleChanged = lock.newCondition();
-  /** Submitted, not yet applied. */
-  private final ArrayDeque<Job> incoming = new ArrayDeque<>();
-  /** Applied, record waiting to be appended. */
-  private final ArrayDeque<Job> queued = new ArrayDeque<>();
   private final Consumer<Job> onDurable;
   private final Runnable onFailure;
-  private boolean combining;
-  private boolean appending;
-  /** The appender while it waits for more records: accept wakes it. */
-  private Job gatherer;
-  private int gatherTarget;
+
+  /** Submitted, not yet taken by a combiner: a Treiber stack, newest on top. */
+  private final AtomicReference<Job> incoming = new AtomicReference<>();
+  private final AtomicBoolean combining = new AtomicBoolean();
+  private final AtomicBoolean appending = new AtomicBoolean();
+  /** The combiner's thread while it combines: not a candidate for taking over the appender role. */
+  private volatile Thread combiner;
+
+  /** Guards {@link #queued}, {@link #poisoned} and the statistics; held only for a few field writes. */
+  private final Object queueLock = new Object();
+  /** Applied, record waiting to be appended. */
+  private final ArrayDeque<Job> queued = new ArrayDeque<>();
+  /** {@code queued.size()}, readable without the lock. */
+  private volatile int queuedSize;
   /** Set by a failed append until {@link #recovered()}: later records would build on lost ones. */
   private Throwable poisoned;
+  /** The appender while it gathers: a combiner that queues enough unparks it. */
+  private volatile Thread gatherer;
+  private volatile int gatherTarget;
+
   private long batches;
   private long records;
   /** Time spent in {@link Store#append} and waiting for records to gather, in ns. */
@@ -109,10 +135,10 @@ final class CommitPipeline {
   /** Longest gathering wait, whatever the syncs cost. */
   static final long MAX_GATHER_NANOS = 2_000_000;
 
-  /** Sizes of the last {@link #WINDOW} batches (ring). */
+  /** Sizes of the last {@link #WINDOW} batches (ring; appender only). */
   private final int[] recentSizes = new int[WINDOW];
 
-  /** Smoothed duration of one append (write + sync), in ns. */
+  /** Smoothed duration of one append (write + sync), in ns (appender only). */
   private long syncNanos;
 
   CommitPipeline(Store store, Applier applier, Consumer<Job> onDurable, Runnable onFailure) {
@@ -122,9 +148,9 @@ final class CommitPipeline {
     this.onFailure = onFailure;
   }
 
-  /** A job for {@link #run}. */
+  /** A job for {@link #run}, to be run by the calling thread. */
   Job job(Object work) {
-    return new Job(work, lock.newCondition());
+    return new Job(work, Thread.currentThread());
   }
 
   /**
@@ -132,23 +158,39 @@ final class CommitPipeline {
    * whenever one is free; throws what applying or appending it threw.
    */
   void run(Job job) {
-    boolean failedAppend = false;
-    lock.lock();
-    try {
-      incoming.add(job);
-      while (!job.done) {
-        if (!combining && !incoming.isEmpty()) {
-          combine(job);
-        } else if (!appending && !queued.isEmpty()) {
-          failedAppend |= append(job);
-        } else {
-          job.wake.awaitUninterruptibly();
-        }
-      }
-      handOff();
-    } finally {
-      lock.unlock();
+    if (job.waiter != Thread.currentThread()) {
+      throw new IllegalStateException("a job runs on the thread that created it");
     }
+    Job top;
+    do {
+      top = incoming.get();
+      job.below = top;
+    } while (!incoming.compareAndSet(top, job));
+
+    boolean failedAppend = false;
+    boolean interrupted = false;
+    while (!job.done) {
+      boolean worked = false;
+      // The sync is the long pole: start it before combining.
+      if (queuedSize > 0 && appending.compareAndSet(false, true)) {
+        failedAppend |= append(job);
+        worked = true;
+      }
+      if (!job.done && incoming.get() != null && combining.compareAndSet(false, true)) {
+        combine(job);
+        worked = true;
+      }
+      // Park only after finding both roles taken or without work: their holders look again after
+      // letting go, and whoever completes the job unparks this thread after setting done.
+      if (!worked && !job.done) {
+        LockSupport.park(this);
+        // Uninterruptible: once submitted, the transaction may already be on its way to disk; a
+        // caller that gave up could not tell whether it committed. (park returns at once while the
+        // flag is set, so it is cleared here and set again on return.)
+        interrupted |= Thread.interrupted();
+      }
+    }
+    if (interrupted) Thread.currentThread().interrupt();
     if (failedAppend) onFailure.run();
     Throwable f = job.failure;
     if (f != null) {
@@ -158,42 +200,62 @@ final class CommitPipeline {
     }
   }
 
-  /** Wakes a writer for each free role that has work (lock held). */
-  private void handOff() {
-    if (!combining && !incoming.isEmpty()) incoming.peekFirst().wake.signal();
-    if (!appending && !queued.isEmpty()) queued.peekFirst().wake.signal();
+  /** The combiner role, held on entry and given up on return. */
+  private void combine(Job self) {
+    Thread me = Thread.currentThread();
+    combiner = me;
+    while (true) {
+      Job stack = incoming.getAndSet(null);
+      if (stack != null) {
+        applyBatch(inSubmissionOrder(stack));
+        if (queuedSize > 0 && !appending.get()) {
+          // More submissions keep this writer combining: a parked writer starts the sync.
+          Job next = handOffTarget();
+          if (next != null) LockSupport.unpark(next.waiter);
+        }
+        continue;
+      }
+      combiner = null;
+      combining.set(false);
+      Job waiting = incoming.get();
+      if (waiting == null) return;
+      if (self.done) {
+        // This writer's caller is waiting for it: pass the role to a writer that submitted.
+        LockSupport.unpark(waiting.waiter);
+        return;
+      }
+      if (!combining.compareAndSet(false, true)) return;
+      combiner = me;
+    }
   }
 
-  /** The combiner role, lock held on entry and exit. */
-  private void combine(Job self) {
-    combining = true;
-    if (!appending) {
-      // Records are waiting, but this writer combines first (and may block on the write lock,
-      // which a sync or flush holds while it waits for the queue to drain): another queued
-      // writer takes the appender role.
-      for (Job j : queued) {
-        if (j != self) {
-          j.wake.signal();
-          break;
-        }
-      }
-    }
-    List<Job> batch = new ArrayList<>(incoming);
-    incoming.clear();
-    lock.unlock();
+  private static List<Job> inSubmissionOrder(Job top) {
+    ArrayList<Job> batch = new ArrayList<>();
+    for (Job j = top; j != null; j = j.below) batch.add(j);
+    Collections.reverse(batch);
+    for (Job j : batch) j.below = null;
+    return batch;
+  }
+
+  private void applyBatch(List<Job> batch) {
     Throwable unexpected = null;
     try {
       applier.apply(batch);
     } catch (Throwable t) {
       unexpected = t;
     }
-    lock.lock();
-    combining = false;
     if (unexpected != null) {
       // The applier failed before handing the jobs over: none of them was queued.
-      for (Job j : batch) {
-        if (!j.done && !queued.contains(j)) complete(j, unexpected);
+      List<Job> failed = new ArrayList<>();
+      synchronized (queueLock) {
+        for (Job j : batch) {
+          if (!j.done && !queued.contains(j)) {
+            j.failure = unexpected;
+            failed.add(j);
+          }
+        }
       }
+      for (Job j : failed) j.complete();
     }
   }
 
@@ -202,45 +264,75 @@ final class CommitPipeline {
    * queues those with a record and completes those that failed.
    */
   void accept(List<Job> jobs) {
-    lock.lock();
-    try {
+    List<Job> failed = null;
+    int target;
+    synchronized (queueLock) {
       for (Job j : jobs) {
         if (j.failure != null || j.record == null) {
-          complete(j, j.failure != null ? j.failure : new IllegalStateException("job not applied"));
+          if (j.failure == null) j.failure = new IllegalStateException("job not applied");
+          (failed == null ? failed = new ArrayList<>() : failed).add(j);
         } else if (poisoned != null) {
-          complete(
-              j,
+          j.failure =
               DatahikeException.of(
                   "transact/aborted",
                   "The transaction was built on a commit that failed to become durable; retry it",
-                  poisoned));
+                  poisoned);
+          (failed == null ? failed = new ArrayList<>() : failed).add(j);
         } else {
           queued.add(j);
         }
       }
-      if (gatherer != null && queued.size() >= gatherTarget) gatherer.wake.signal();
-    } finally {
-      lock.unlock();
+      queuedSize = queued.size();
+      target = queuedSize;
     }
-  }
-
-  private static void complete(Job j, Throwable failure) {
-    j.failure = failure;
-    j.done = true;
-    j.wake.signal();
+    if (failed != null) {
+      for (Job j : failed) j.complete();
+    }
+    Thread g = gatherer;
+    if (g != null && target >= gatherTarget) LockSupport.unpark(g);
   }
 
   /**
-   * The appender role, lock held on entry and exit; true when the append failed. {@code self} is the
-   * appender's own job (it gathers on its condition), or null for a caller without one (no
-   * gathering).
+   * The appender role, held on entry and given up on return; true when an append failed. {@code
+   * self} is the appender's own job, or null for a caller without one (which drains the queue).
    */
   private boolean append(Job self) {
-    appending = true;
-    gather(self);
-    List<Job> batch = new ArrayList<>(queued);
-    queued.clear();
-    lock.unlock();
+    boolean failed = false;
+    while (true) {
+      if (self != null) gather();
+      List<Job> batch;
+      synchronized (queueLock) {
+        batch = new ArrayList<>(queued);
+        queued.clear();
+        queuedSize = 0;
+      }
+      if (!batch.isEmpty()) failed |= appendBatch(batch);
+      appending.set(false);
+      if (queuedSize == 0) return failed;
+      if (self != null && self.done) {
+        Job next = handOffTarget();
+        if (next != null) {
+          LockSupport.unpark(next.waiter);
+          return failed;
+        }
+      }
+      if (!appending.compareAndSet(false, true)) return failed;
+    }
+  }
+
+  /** A queued job whose writer is parked (not the combiner), to take over the appender role. */
+  private Job handOffTarget() {
+    Thread busy = combiner;
+    synchronized (queueLock) {
+      for (Job j : queued) {
+        if (j.waiter != busy) return j;
+      }
+    }
+    return null;
+  }
+
+  /** Appends and syncs one batch; completes its jobs; true when it failed. */
+  private boolean appendBatch(List<Job> batch) {
     Throwable failure = null;
     try {
       List<byte[]> recs = new ArrayList<>(batch.size());
@@ -248,8 +340,10 @@ final class CommitPipeline {
       long t0 = System.nanoTime();
       long last = store.append(recs);
       long took = System.nanoTime() - t0;
-      appendNanos += took;
       syncNanos = syncNanos == 0 ? took : (syncNanos * 7 + took) / 8;
+      synchronized (queueLock) {
+        appendNanos += took;
+      }
       for (int i = 0; i < batch.size(); i++) {
         Job b = batch.get(i);
         b.seq = last - (batch.size() - 1 - i);
@@ -258,61 +352,62 @@ final class CommitPipeline {
     } catch (Throwable t) {
       failure = t;
     }
-    lock.lock();
+    List<Job> alsoFailed = List.of();
+    synchronized (queueLock) {
+      if (failure != null) {
+        poisoned = failure;
+        alsoFailed = new ArrayList<>(queued);
+        queued.clear();
+        queuedSize = 0;
+      }
+      recentSizes[(int) (batches % WINDOW)] = batch.size();
+      batches++;
+      records += batch.size();
+    }
     for (Job b : batch) {
       if (failure != null) b.failure = failure;
-      b.done = true;
-      b.wake.signal();
+      b.complete();
     }
-    if (failure != null) {
-      poisoned = failure;
-      for (Job q : queued) complete(q, failure);
-      queued.clear();
+    for (Job q : alsoFailed) {
+      q.failure = failure;
+      q.complete();
     }
-    recentSizes[(int) (batches % WINDOW)] = batch.size();
-    batches++;
-    records += batch.size();
-    appending = false;
-    idleChanged.signalAll();
-    handOff();
     return failure != null;
   }
 
   /**
-   * With the lock held: waits (releasing it) while fewer records are queued than the largest of the
-   * recent batches, for at most one smoothed sync duration (capped by {@link #MAX_GATHER_NANOS}).
+   * Waits (parked) while fewer records are queued than the largest of the recent batches and more
+   * are on their way, for at most one smoothed sync duration (capped by {@link #MAX_GATHER_NANOS}).
    */
-  private void gather(Job self) {
-    if (self == null) return;
+  private void gather() {
     int expected = 0;
     for (int n : recentSizes) expected = Math.max(expected, n);
-    if (queued.size() >= expected || poisoned != null) return;
+    if (queuedSize >= expected) return;
     long left = Math.min(syncNanos, MAX_GATHER_NANOS);
     long t0 = System.nanoTime();
-    gatherer = self;
+    long deadline = t0 + left;
     gatherTarget = expected;
+    gatherer = Thread.currentThread();
     try {
-      while (queued.size() < expected && left > 0) {
-        try {
-          left = self.wake.awaitNanos(left);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          return;
-        }
+      boolean interrupted = false;
+      while (queuedSize < expected && left > 0) {
+        LockSupport.parkNanos(this, left);
+        interrupted |= Thread.interrupted();
+        left = deadline - System.nanoTime();
       }
+      if (interrupted) Thread.currentThread().interrupt();
     } finally {
       gatherer = null;
-      gatherNanos += System.nanoTime() - t0;
+      synchronized (queueLock) {
+        gatherNanos += System.nanoTime() - t0;
+      }
     }
   }
 
   /** Called once the database state was reset after a failure: accepts records again. */
   void recovered() {
-    lock.lock();
-    try {
+    synchronized (queueLock) {
       poisoned = null;
-    } finally {
-      lock.unlock();
     }
   }
 
@@ -322,36 +417,24 @@ final class CommitPipeline {
    */
   void awaitIdle() {
     boolean failed = false;
-    lock.lock();
-    try {
-      while (!queued.isEmpty() || appending) {
-        if (!appending) {
-          // Nobody may be free to append (the combiner waits for the write lock the caller holds):
-          // drain the queue from here.
-          failed |= append(null);
-          continue;
-        }
-        try {
-          idleChanged.await(1, TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          break;
-        }
+    boolean interrupted = false;
+    while (queuedSize > 0 || appending.get()) {
+      if (appending.compareAndSet(false, true)) {
+        // Nobody may be free to append (the combiner waits for the write lock the caller holds):
+        // drain the queue from here.
+        failed |= append(null);
+      } else {
+        LockSupport.parkNanos(this, 50_000);
+        interrupted |= Thread.interrupted();
       }
-    } finally {
-      lock.unlock();
     }
+    if (interrupted) Thread.currentThread().interrupt();
     if (failed) onFailure.run();
   }
 
   /** True when nothing applied is queued or being appended. */
   boolean idle() {
-    lock.lock();
-    try {
-      return queued.isEmpty() && !appending;
-    } finally {
-      lock.unlock();
-    }
+    return queuedSize == 0 && !appending.get();
   }
 
   /**
@@ -359,11 +442,8 @@ final class CommitPipeline {
    * records they held (the group-commit ratio), time spent appending and waiting to gather.
    */
   long[] stats() {
-    lock.lock();
-    try {
+    synchronized (queueLock) {
       return new long[] {batches, records, appendNanos, gatherNanos};
-    } finally {
-      lock.unlock();
     }
   }
 }

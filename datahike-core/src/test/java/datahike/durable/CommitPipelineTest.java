@@ -17,6 +17,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Function;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -177,6 +178,94 @@ class CommitPipelineTest {
           p.recovered();
           assertThat(submit(p, "after").get(5, TimeUnit.SECONDS)).isEqualTo("after");
           assertThat(durable).containsExactly("after");
+        });
+  }
+
+  @Test
+  void manyWriters_neverLoseAWakeUp_andTheLogIsTheApplyOrder() {
+    assertTimeoutPreemptively(
+        BOUND,
+        () -> {
+          Function<List<String>, Long> rec = recording();
+          CommitPipeline p =
+              pipeline(
+                  batch -> {
+                    // Syncs of varying length, so roles change hands at every possible moment.
+                    if (batch.size() % 3 == 0) Thread.onSpinWait();
+                    else if (batch.size() % 3 == 1) Thread.yield();
+                    else LockSupport.parkNanos(20_000);
+                    return rec.apply(batch);
+                  })[0];
+          int writers = 32;
+          int each = 300;
+          List<Future<?>> fs = new ArrayList<>();
+          for (int w = 0; w < writers; w++) {
+            int id = w;
+            fs.add(
+                pool.submit(
+                    () -> {
+                      for (int i = 0; i < each; i++) {
+                        String tx = (i % 50 == 7 ? "bad" : "ok") + id + "-" + i;
+                        CommitPipeline.Job j = p.job(tx);
+                        try {
+                          p.run(j);
+                          assertThat(j.result).isEqualTo(tx);
+                        } catch (IllegalArgumentException rejected) {
+                          assertThat(tx).startsWith("bad");
+                        }
+                      }
+                      return null;
+                    }));
+          }
+          for (Future<?> f : fs) f.get();
+          List<String> inLog = new ArrayList<>();
+          appended.forEach(inLog::addAll);
+          assertThat(inLog).hasSize(writers * (each - each / 50)).isEqualTo(applied);
+          assertThat(durable).isEqualTo(applied);
+          assertThat(p.idle()).isTrue();
+          assertThat(p.stats()[1]).isEqualTo(inLog.size());
+        });
+  }
+
+  @Test
+  void anInterruptedWriter_stillWaitsForItsCommit_andKeepsItsInterruptFlag() {
+    assertTimeoutPreemptively(
+        BOUND,
+        () -> {
+          CountDownLatch syncing = new CountDownLatch(1);
+          CountDownLatch release = new CountDownLatch(1);
+          Function<List<String>, Long> rec = recording();
+          CommitPipeline p =
+              pipeline(
+                  batch -> {
+                    syncing.countDown();
+                    try {
+                      release.await();
+                    } catch (InterruptedException e) {
+                      throw new IllegalStateException("the appender was interrupted", e);
+                    }
+                    return rec.apply(batch);
+                  })[0];
+          Future<Object> first = submit(p, "first");
+          syncing.await();
+          boolean[] flag = new boolean[1];
+          Thread second =
+              new Thread(
+                  () -> {
+                    CommitPipeline.Job j = p.job("second");
+                    p.run(j);
+                    flag[0] = Thread.currentThread().isInterrupted();
+                  });
+          second.start();
+          while (applied.size() < 2) Thread.sleep(1);
+          second.interrupt();
+          Thread.sleep(20);
+          assertThat(second.isAlive()).as("still waiting for its sync").isTrue();
+          release.countDown();
+          second.join();
+          assertThat(first.get()).isEqualTo("first");
+          assertThat(durable).containsExactly("first", "second");
+          assertThat(flag[0]).isTrue();
         });
   }
 }
