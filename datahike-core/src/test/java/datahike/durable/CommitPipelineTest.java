@@ -18,7 +18,9 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -99,6 +101,35 @@ class CommitPipelineTest {
     };
   }
 
+  /**
+   * A recording pipeline whose appends of batches matching {@code hold} count down {@code syncing}
+   * and then wait for {@code release}: a sync that takes as long as the test wants.
+   */
+  private CommitPipeline held(
+      Predicate<List<String>> hold, CountDownLatch syncing, CountDownLatch release) {
+    return recordingAfter(
+        batch -> {
+          if (hold.test(batch)) {
+            syncing.countDown();
+            try {
+              release.await();
+            } catch (InterruptedException e) {
+              throw new IllegalStateException("the appender was interrupted", e);
+            }
+          }
+        });
+  }
+
+  /** A recording pipeline whose appends first run {@code before} on the batch (to stall or fail). */
+  private CommitPipeline recordingAfter(Consumer<List<String>> before) {
+    Function<List<String>, Long> rec = recording();
+    return pipeline(
+        batch -> {
+          before.accept(batch);
+          return rec.apply(batch);
+        })[0];
+  }
+
   @Test
   void whileOneBatchSyncs_theNextTransactionsAreApplied_andBecomeDurableInOrder() {
     assertTimeoutPreemptively(
@@ -106,20 +137,7 @@ class CommitPipelineTest {
         () -> {
           CountDownLatch syncing = new CountDownLatch(1);
           CountDownLatch release = new CountDownLatch(1);
-          Function<List<String>, Long> rec = recording();
-          CommitPipeline p =
-              pipeline(
-                  batch -> {
-                    if (batch.contains("first")) {
-                      syncing.countDown();
-                      try {
-                        release.await();
-                      } catch (InterruptedException e) {
-                        throw new IllegalStateException(e);
-                      }
-                    }
-                    return rec.apply(batch);
-                  })[0];
+          CommitPipeline p = held(batch -> batch.contains("first"), syncing, release);
           Future<Object> first = submit(p, "first");
           syncing.await();
           List<Future<Object>> next = new ArrayList<>();
@@ -165,13 +183,11 @@ class CommitPipelineTest {
     assertTimeoutPreemptively(
         BOUND,
         () -> {
-          Function<List<String>, Long> rec = recording();
           CommitPipeline p =
-              pipeline(
+              recordingAfter(
                   batch -> {
                     if (batch.contains("doomed")) throw new IllegalStateException("disk gone");
-                    return rec.apply(batch);
-                  })[0];
+                  });
           assertThatThrownBy(() -> submit(p, "doomed").get()).hasRootCauseMessage("disk gone");
           assertThat(failures).hasValue(1);
           // The database resets its state and then says so; until then new records are refused.
@@ -186,16 +202,14 @@ class CommitPipelineTest {
     assertTimeoutPreemptively(
         BOUND,
         () -> {
-          Function<List<String>, Long> rec = recording();
           CommitPipeline p =
-              pipeline(
+              recordingAfter(
                   batch -> {
                     // Syncs of varying length, so roles change hands at every possible moment.
                     if (batch.size() % 3 == 0) Thread.onSpinWait();
                     else if (batch.size() % 3 == 1) Thread.yield();
                     else LockSupport.parkNanos(20_000);
-                    return rec.apply(batch);
-                  })[0];
+                  });
           int writers = 32;
           int each = 300;
           List<Future<?>> fs = new ArrayList<>();
@@ -234,18 +248,7 @@ class CommitPipelineTest {
         () -> {
           CountDownLatch syncing = new CountDownLatch(1);
           CountDownLatch release = new CountDownLatch(1);
-          Function<List<String>, Long> rec = recording();
-          CommitPipeline p =
-              pipeline(
-                  batch -> {
-                    syncing.countDown();
-                    try {
-                      release.await();
-                    } catch (InterruptedException e) {
-                      throw new IllegalStateException("the appender was interrupted", e);
-                    }
-                    return rec.apply(batch);
-                  })[0];
+          CommitPipeline p = held(batch -> true, syncing, release);
           Future<Object> first = submit(p, "first");
           syncing.await();
           boolean[] flag = new boolean[1];
