@@ -29,7 +29,7 @@ import java.util.concurrent.locks.LockSupport;
  * <p>Why it is in the bench: on a machine whose sync is fast next to a thread wake-up, the ratio
  * of N blocking writers to one is bounded by the wake-ups, whatever the engine does (each commit
  * needs one park and one unpark of its writer). On this project's 2-core CI machine (syncs of
- * 0.1-0.2 ms, a wake-up of 16 parked threads ~80-130 us) this probe measured 5.8-7.2x for 16
+ * 0.1-0.2 ms, a wake-up of 16 parked threads ~80-130 us) this probe measured 5-7.5x for 16
  * writers; with 0.4-1 ms syncs (emulated by parking after the sync) 10.7-12.2x. Printing it beside
  * the engine's ratio says how much of the gap is the engine's.
  */
