@@ -33,12 +33,6 @@ final class CommitBench {
   /** Timed loads of the bulk set; the figure is their median. */
   static final int BULK_TIMED_LOADS = 3;
 
-  /**
-   * Untimed rounds of {@link #WRITERS} writers × {@code perWriter} commits before the commit
-   * figures (see {@link DatahikeDurable#warmUp}).
-   */
-  static final int COMMIT_WARMUP_ROUNDS = 2;
-
   /** Concurrent writers of the second durable measurement. */
   static final int WRITERS = 16;
 
@@ -88,11 +82,6 @@ final class CommitBench {
     t.row("fsync probe rate", probe.syncsPerSec(), "syncs/s (1000/median)", 1.0);
 
     List<Person> people = People20k.generate();
-    try {
-      DatahikeDurable.warmUp(file, people, WRITERS, plan.perWriter(), COMMIT_WARMUP_ROUNDS);
-    } catch (Exception | LinkageError e) {
-      log.println("  commit warm-up failed (figures below are of a cold JVM): " + e);
-    }
     double single =
         rate(
         t,

@@ -29,28 +29,6 @@ final class DatahikeDurable {
   private DatahikeDurable() {}
 
   /**
-   * Runs {@code rounds} rounds of {@code writers} threads committing {@code perWriter} one-person
-   * transactions each into a scratch database, untimed, so that the commit figures after it measure
-   * compiled code. Measured on 2 cores: a JVM's first ~20,000 commits cost 150-300 us of CPU each
-   * (the JIT compiling transactor, trees, codecs and pipeline on the other core), later ones 55-75
-   * us; a single writer measured in that phase ran at ~0.8 of its settled rate, and 16 writers
-   * competed with the compiler threads for the two cores.
-   */
-  static void warmUp(Backend backend, List<Person> people, int writers, int perWriter, int rounds)
-      throws Exception {
-    try (Db db = DatahikeHarness.open(backend)) {
-      ExecutorService pool = Executors.newFixedThreadPool(writers);
-      try {
-        for (int r = 0; r < rounds; r++) {
-          writersRound(db, pool, people, writers, perWriter, r * writers * perWriter);
-        }
-      } finally {
-        pool.shutdownNow();
-      }
-    }
-  }
-
-  /**
    * Commits/s of one writer: {@code warmup} then {@code n} transactions of one person entity each
    * (5 datoms), each durable when {@code transact} returns.
    */
