@@ -36,6 +36,9 @@ final class CommitBench {
   /** Concurrent writers of the second durable measurement. */
   static final int WRITERS = 16;
 
+  /** Fewest commits per writer of the group-commit ceiling probe (about a second in all). */
+  static final int CEILING_PER_WRITER = 1000;
+
   /** Bytes per probe write. */
   static final int PROBE_BYTES = 4096;
 
@@ -84,22 +87,22 @@ final class CommitBench {
     List<Person> people = People20k.generate();
     double single =
         rate(
-        t,
-        "single-writer durable commits",
-        "commits/s",
-        probe,
-        log,
-        () ->
-            DatahikeDurable.singleWriterCommitsPerSec(
-                file, people, plan.commits() / 10, plan.commits()));
+            t,
+            "single-writer durable commits",
+            "commits/s",
+            probe,
+            log,
+            () ->
+                DatahikeDurable.singleWriterCommitsPerSec(
+                    file, people, plan.commits() / 10, plan.commits()));
     double concurrent =
         rate(
-        t,
-        WRITERS + " concurrent writers",
-        "commits/s",
-        probe,
-        log,
-        () -> DatahikeDurable.concurrentCommitsPerSec(file, people, WRITERS, plan.perWriter()));
+            t,
+            WRITERS + " concurrent writers",
+            "commits/s",
+            probe,
+            log,
+            () -> DatahikeDurable.concurrentCommitsPerSec(file, people, WRITERS, plan.perWriter()));
     DatahikeDurable.GroupCommit gc = DatahikeDurable.lastGroupCommit;
     if (gc != null) {
       t.row(WRITERS + " writers: transactions per sync", gc.txPerSync(), "tx/sync", null);
@@ -109,8 +112,15 @@ final class CommitBench {
     if (single > 0 && concurrent > 0) {
       t.row(WRITERS + " writers / single writer", concurrent / single, "x", null);
     }
-    GroupCommitProbe.Result ceiling = GroupCommitProbe.run(workDir, WRITERS, plan.perWriter());
-    t.row("ceiling: 1 writer, no database", ceiling.single(), "commits/s", ceiling.single() / probe.syncsPerSec());
+    // At least CEILING_PER_WRITER commits per writer even in the quick plan: with 30 the probe's
+    // rate is mostly JIT warm-up (2.8x instead of 5-7x) and would misstate the ceiling.
+    GroupCommitProbe.Result ceiling =
+        GroupCommitProbe.run(workDir, WRITERS, Math.max(plan.perWriter(), CEILING_PER_WRITER));
+    t.row(
+        "ceiling: 1 writer, no database",
+        ceiling.single(),
+        "commits/s",
+        ceiling.single() / probe.syncsPerSec());
     t.row(
         "ceiling: " + WRITERS + " writers, no database",
         ceiling.concurrent(),
@@ -119,7 +129,8 @@ final class CommitBench {
     t.row("ceiling: " + WRITERS + " writers / 1", ceiling.ratio(), "x", null);
     log.printf(
         Locale.ROOT,
-        "  group-commit ceiling (no database): 1 writer %,.0f/s, %d writers %,.0f/s = %.2fx (%.1f records per sync)%n",
+        "  group-commit ceiling (no database): 1 writer %,.0f/s, %d writers %,.0f/s = %.2fx"
+            + " (%.1f records per sync)%n",
         ceiling.single(),
         WRITERS,
         ceiling.concurrent(),

@@ -77,7 +77,10 @@ final class GroupCommitProbe {
     Path file = dir.resolve("probe.log");
     try (FileChannel ch =
         FileChannel.open(
-            file, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            file,
+            StandardOpenOption.CREATE_NEW,
+            StandardOpenOption.READ,
+            StandardOpenOption.WRITE)) {
       preallocate(ch);
       GroupCommitProbe p = new GroupCommitProbe(ch);
       int n = writers * perWriter;

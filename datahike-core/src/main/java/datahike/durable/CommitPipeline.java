@@ -111,7 +111,7 @@ final class CommitPipeline {
   /** The combiner's thread while it combines: not a candidate for taking over the appender role. */
   private volatile Thread combiner;
 
-  /** Guards {@link #queued}, {@link #poisoned} and the statistics; held only for a few field writes. */
+  /** Guards {@link #queued}, {@link #poisoned} and the statistics; held for a few field writes. */
   private final Object queueLock = new Object();
   /** Applied, record waiting to be appended. */
   private final ArrayDeque<Job> queued = new ArrayDeque<>();

@@ -120,7 +120,7 @@ class CommitPipelineTest {
         });
   }
 
-  /** A recording pipeline whose appends first run {@code before} on the batch (to stall or fail). */
+  /** A recording pipeline whose appends first run {@code before} on the batch (stall or fail). */
   private CommitPipeline recordingAfter(Consumer<List<String>> before) {
     Function<List<String>, Long> rec = recording();
     return pipeline(
