@@ -32,6 +32,12 @@ import java.util.concurrent.locks.LockSupport;
  * 0.1-0.2 ms, a wake-up of 16 parked threads ~80-130 us) this probe measured 5-7.5x for 16
  * writers; with 0.4-1 ms syncs (emulated by parking after the sync) 10.7-12.2x. Printing it beside
  * the engine's ratio says how much of the gap is the engine's.
+ *
+ * <p>Why it does not use {@code datahike.store.GroupCommitter}: that one waits on a lock and a
+ * shared condition, the kind of hand-off {@code CommitPipeline} left for its wake-up chains (woken
+ * writers retaking the lock one after another). A ceiling must use the best hand-off this project
+ * knows, so this is the pipeline's (lock-free submission, a compare-and-set role, direct unparks)
+ * without the transactor.
  */
 final class GroupCommitProbe {
   /** Bytes per record: about one small transaction's log record. */

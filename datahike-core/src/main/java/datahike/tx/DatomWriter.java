@@ -162,7 +162,7 @@ final class DatomWriter {
 
   static boolean isSchemaAttr(DbValue db, int a) {
     Keyword k = db.attrIdent(a);
-    return k != null && SCHEMA_ATTRS.contains(k);
+    return k != null && isSchemaKeyword(k);
   }
 
   // ------------------------------------------------------------------ schema
@@ -182,7 +182,7 @@ final class DatomWriter {
     Map<Keyword, Object> def = new LinkedHashMap<>();
     for (Datom d : db.search(e, Db.ANY_A, null, Db.ANY)) {
       Keyword a = db.attrIdent(d.a);
-      if (a == null || !SCHEMA_ATTRS.contains(a)) continue;
+      if (a == null || !isSchemaKeyword(a)) continue;
       Object v = d.v;
       if (refs && SystemSchema.storesIdentRefs(a) && v instanceof Long id) {
         Keyword k = schema.identOf(id);
